@@ -1,0 +1,166 @@
+/**
+ * Sends one delivery: signs the event body with every live secret of the
+ * endpoint, POSTs it with undici under one overall deadline, and reads at
+ * most 4 KiB of the answer. It never throws: every end is an AttemptResult.
+ */
+import { isIP } from "node:net";
+import { signatureHeaders } from "@herald/webhooks";
+import { Agent, type Dispatcher as UndiciDispatcher } from "undici";
+import type { Endpoint } from "../domain/types.js";
+import type { SecretBox } from "../secrets/secret-box.js";
+import { type AttemptError, classifyError } from "./classify-error.js";
+import { parseRetryAfter } from "./retry-policy.js";
+import { guardedLookup, isBlockedAddress } from "./ssrf.js";
+
+/** How much of a response body the attempt log keeps. */
+export const RESPONSE_BODY_LIMIT = 4096;
+
+export interface DispatcherOptions {
+  /** Per-attempt deadline, connect to last byte read, in ms. */
+  timeoutMs: number;
+  /** Allow live endpoints on private addresses. Default false. */
+  allowPrivateTargets: boolean;
+  secretBox: SecretBox;
+  /** Sent as `user-agent: Herald/<version>`. */
+  version: string;
+}
+
+export interface AttemptResult {
+  ok: boolean;
+  status: number | null;
+  body: string | null;
+  headers: Record<string, string> | null;
+  error: AttemptError | null;
+  durationMs: number;
+  retryAfterMs: number | null;
+}
+
+export class Dispatcher {
+  readonly #o: DispatcherOptions;
+  // One agent (a pool per origin, keep-alive) for targets that may be
+  // anywhere, and one whose DNS lookups refuse private addresses: the check
+  // runs on the address actually connected to, so DNS rebinding cannot pass.
+  readonly #open: Agent;
+  readonly #guarded: Agent;
+  readonly #userAgent: string;
+
+  constructor(o: DispatcherOptions) {
+    this.#o = o;
+    this.#userAgent = `Herald/${o.version}`;
+    const common = { keepAliveTimeout: 30_000, connections: 64, pipelining: 1 };
+    this.#open = new Agent(common);
+    this.#guarded = new Agent({ ...common, connect: { lookup: guardedLookup as never } });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.#open.close(), this.#guarded.close()]);
+  }
+
+  async send(endpoint: Endpoint, eventId: string, body: string, now: number): Promise<AttemptResult> {
+    const started = performance.now();
+    const result = (partial: Omit<AttemptResult, "durationMs">): AttemptResult => ({
+      ...partial,
+      durationMs: Math.round(performance.now() - started),
+    });
+    let url: URL;
+    try {
+      url = new URL(endpoint.url);
+    } catch {
+      return result({ ok: false, status: null, body: null, headers: null, error: "network_error", retryAfterMs: null });
+    }
+    const guard = endpoint.mode === "live" && !this.#o.allowPrivateTargets;
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    if (guard && isIP(host) !== 0 && isBlockedAddress(host)) {
+      return result({ ok: false, status: null, body: null, headers: null, error: "ssrf_blocked", retryAfterMs: null });
+    }
+
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "user-agent": this.#userAgent,
+      ...signatureHeaders({
+        scheme: endpoint.signatureScheme,
+        secrets: liveSecrets(endpoint, this.#o.secretBox, now),
+        id: eventId,
+        timestamp: Math.floor(now / 1000),
+        body,
+        ...(endpoint.signatureHeader === null ? {} : { signatureHeader: endpoint.signatureHeader }),
+        ...(endpoint.timestampHeader === null ? {} : { timestampHeader: endpoint.timestampHeader }),
+      }),
+    };
+
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.#o.timeoutMs);
+    try {
+      const res = await (guard ? this.#guarded : this.#open).request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: "POST",
+        headers,
+        body,
+        signal: controller.signal,
+        headersTimeout: this.#o.timeoutMs,
+        bodyTimeout: this.#o.timeoutMs,
+      });
+      const text = await readLimited(res.body, RESPONSE_BODY_LIMIT);
+      const status = res.statusCode;
+      const responseHeaders = flattenHeaders(res.headers);
+      const redirect = status >= 300 && status < 400;
+      return result({
+        ok: status >= 200 && status < 300,
+        status,
+        body: text,
+        headers: responseHeaders,
+        error: status >= 200 && status < 300 ? null : redirect ? "redirect" : "http_error",
+        retryAfterMs: parseRetryAfter(responseHeaders["retry-after"], Date.now()),
+      });
+    } catch (err) {
+      return result({
+        ok: false,
+        status: null,
+        body: null,
+        headers: null,
+        error: classifyError(err, timedOut),
+        retryAfterMs: null,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** The decrypted secrets that still sign: the current one and any rotated one not yet expired. */
+export function liveSecrets(endpoint: Endpoint, box: SecretBox, now: number): string[] {
+  return endpoint.secrets.filter((s) => s.expiresAt === null || s.expiresAt > now).map((s) => box.open(s.ciphertext));
+}
+
+/**
+ * Reads up to `limit` bytes, then stops: a receiver answering with a huge
+ * (or endless) body must not cost memory or hold the slot. Dropping the rest
+ * closes that connection; small answers are read whole and keep it alive.
+ */
+async function readLimited(body: UndiciDispatcher.ResponseData["body"], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    chunks.push(buf);
+    size += buf.length;
+    if (size >= limit) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString("utf8");
+}
+
+function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
+  }
+  return out;
+}

@@ -1,0 +1,319 @@
+/**
+ * The delivery engine: claims due deliveries under a lease, hands them to
+ * fair per-endpoint lanes, sends them, and records outcomes in batches.
+ *
+ * Durability rules it keeps:
+ * - nothing is sent before the row that describes it has committed;
+ * - a delivery stays leased to this process from claim until its outcome has
+ *   committed, and the lease is renewed meanwhile; if this process dies, the
+ *   lease runs out and another claim picks the delivery up again;
+ * - no database transaction is open while an HTTP request is in flight.
+ */
+import { hostname } from "node:os";
+import type { Logger } from "pino";
+import { ID_PREFIX, newId } from "../domain/ids.js";
+import type { ClaimedDelivery, DeliveryOutcome, HealthPolicy, RecordResult, Store } from "../store/store.js";
+import type { AttemptResult, Dispatcher } from "./dispatcher.js";
+import { Lanes } from "./lanes.js";
+import type { OperatorNotices } from "./operator-notices.js";
+import { Recorder } from "./recorder.js";
+import type { RetryPolicy } from "./retry-policy.js";
+
+export interface EngineOptions {
+  store: Store;
+  dispatcher: Dispatcher;
+  retry: RetryPolicy;
+  logger: Logger;
+  notices?: OperatorNotices;
+  /** Auto-disable rule. Default: failing for 5 days and at least 20 failures in a row (contract §3). */
+  health?: HealthPolicy;
+  /** How long a claim holds a delivery before another process may take it. Default 30 000 ms. */
+  leaseMs?: number;
+  /** How often to look for due work when nothing wakes the engine. Default 250 ms. */
+  pollMs?: number;
+  /** Deliveries per claim. Default 256. */
+  claimBatch?: number;
+  /** Deliveries held by this process (waiting, in flight, being recorded). Default 4096. */
+  maxHeld?: number;
+  /** An endpoint with this many waiting deliveries gets no more claimed until it drains. Default 256. */
+  perEndpointBuffer?: number;
+  /** Requests in flight across all endpoints. Default 512. */
+  globalMaxInFlight?: number;
+  /** In-flight cap of an endpoint without `max_in_flight`. Default 20. */
+  defaultMaxInFlight?: number;
+  /** Clock in unix ms. Default Date.now. */
+  now?: () => number;
+}
+
+export const DEFAULT_HEALTH_POLICY: HealthPolicy = { failingForMs: 5 * 24 * 3600 * 1000, minConsecutiveFailures: 20 };
+
+interface Held {
+  item: ClaimedDelivery;
+  /** waiting in a lane → in flight → sent (outcome not yet committed). */
+  state: "waiting" | "in_flight" | "sent";
+}
+
+export class DeliveryEngine {
+  readonly owner = `${hostname()}:${process.pid}:${newId("w").slice(2, 10)}`;
+  readonly leaseMs: number;
+  readonly #o: EngineOptions;
+  readonly #now: () => number;
+  readonly #lanes: Lanes;
+  readonly #recorder: Recorder;
+  readonly #held = new Map<string, Held>();
+  /** Leases found lost at renewal: skipped instead of sent. */
+  readonly #revoked = new Set<string>();
+  #running = false;
+  #closing = false;
+  #loop: Promise<void> = Promise.resolve();
+  #wake: (() => void) | null = null;
+  #renewTimer: NodeJS.Timeout | null = null;
+  #idle: (() => void) | null = null;
+
+  constructor(o: EngineOptions) {
+    this.#o = o;
+    this.#now = o.now ?? Date.now;
+    this.leaseMs = o.leaseMs ?? 30_000;
+    this.#lanes = new Lanes({
+      globalMaxInFlight: o.globalMaxInFlight ?? 512,
+      defaultMaxInFlight: o.defaultMaxInFlight ?? 20,
+      now: this.#now,
+      start: (item) => this.#send(item),
+    });
+    this.#recorder = new Recorder({
+      store: o.store,
+      policy: o.health ?? DEFAULT_HEALTH_POLICY,
+      now: this.#now,
+      onFlushed: (batch, result) => this.#flushed(batch, result),
+      onError: (err, batch) => {
+        o.logger.error(
+          { err, count: batch.length },
+          "could not record delivery outcomes; they will be retried after the lease",
+        );
+        for (const out of batch) this.#held.delete(out.deliveryId);
+      },
+    });
+  }
+
+  /** What the API passes to ingest so new deliveries come here without a claim. */
+  get leaseTo(): { owner: string; leaseMs: number } {
+    return { owner: this.owner, leaseMs: this.leaseMs };
+  }
+
+  get heldCount(): number {
+    return this.#held.size;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#claimLoop();
+    this.#renewTimer = setInterval(() => void this.#renew(), Math.max(100, Math.floor(this.leaseMs / 3)));
+    this.#renewTimer.unref();
+  }
+
+  /** Takes deliveries that were written already leased to this engine (the ingest hand-off). */
+  accept(claimed: readonly ClaimedDelivery[]): void {
+    if (claimed.length === 0) return;
+    if (this.#closing) {
+      // Shutting down: give them straight back so another process (or the next start) sends them.
+      void this.#o.store.releaseLeases(claimed.map(leaseOf), this.#now());
+      return;
+    }
+    for (const item of claimed) this.#held.set(item.delivery.id, { item, state: "waiting" });
+    this.#lanes.push(claimed);
+  }
+
+  /** Look for due work now (a resend, a recovery). */
+  wake(): void {
+    this.#wake?.();
+  }
+
+  /**
+   * An endpoint was edited, disabled or deleted in this process: its waiting
+   * deliveries go back to the store, which cancels or re-serves them with the
+   * endpoint as it is now.
+   */
+  endpointChanged(endpointId: string): void {
+    const dropped = this.#lanes.drop(endpointId);
+    if (dropped.length === 0) return;
+    for (const item of dropped) this.#held.delete(item.delivery.id);
+    void this.#o.store
+      .releaseLeases(dropped.map(leaseOf), this.#now())
+      .then(() => this.wake())
+      .catch((err: unknown) => this.#o.logger.error({ err }, "could not release leases"));
+  }
+
+  /**
+   * Graceful stop: claim nothing more, let requests in flight finish (at most
+   * `graceMs`), record their outcomes, and give every waiting delivery back.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.#closing = true;
+    this.#running = false;
+    if (this.#renewTimer !== null) clearInterval(this.#renewTimer);
+    this.wake();
+    await this.#loop;
+    const waiting = this.#lanes.dropAll();
+    for (const item of waiting) this.#held.delete(item.delivery.id);
+    if (this.#lanes.inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, graceMs);
+        this.#idle = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+    await this.#recorder.flush();
+    if (waiting.length > 0) await this.#o.store.releaseLeases(waiting.map(leaseOf), this.#now());
+    await this.#o.notices?.settle();
+    await this.#o.dispatcher.close();
+  }
+
+  async #claimLoop(): Promise<void> {
+    const batch = this.#o.claimBatch ?? 256;
+    const maxHeld = this.#o.maxHeld ?? 4096;
+    const buffer = this.#o.perEndpointBuffer ?? 256;
+    let failures = 0;
+    while (this.#running) {
+      const room = Math.min(batch, maxHeld - this.#held.size);
+      let got = 0;
+      if (room > 0) {
+        try {
+          const claimed = await this.#o.store.claimDeliveries({
+            owner: this.owner,
+            limit: room,
+            now: this.#now(),
+            leaseMs: this.leaseMs,
+            excludeEndpointIds: this.#lanes.saturated(buffer),
+          });
+          failures = 0;
+          got = claimed.length;
+          if (this.#running) this.accept(claimed);
+          else await this.#o.store.releaseLeases(claimed.map(leaseOf), this.#now());
+        } catch (err) {
+          failures++;
+          this.#o.logger.error({ err }, "claim failed");
+          // Capped, jittered backoff while the store is unreachable.
+          await this.#sleep(Math.min(10_000, 100 * 2 ** failures) * (0.8 + Math.random() * 0.4));
+          continue;
+        }
+      }
+      if (got < room || room <= 0) await this.#sleep(this.#o.pollMs ?? 250);
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        resolve();
+      }
+      this.#wake = () => {
+        this.#wake = null;
+        done();
+      };
+    });
+  }
+
+  #send(item: ClaimedDelivery): void {
+    const id = item.delivery.id;
+    const held = this.#held.get(id);
+    if (held === undefined || this.#revoked.has(id)) {
+      // Dropped or lost its lease while waiting: not ours to send any more.
+      this.#revoked.delete(id);
+      this.#held.delete(id);
+      queueMicrotask(() => this.#lanes.done(item));
+      return;
+    }
+    held.state = "in_flight";
+    const attemptedAt = this.#now();
+    this.#o.dispatcher
+      .send(item.endpoint, item.delivery.eventId, item.body, attemptedAt)
+      .then((res) => this.#finished(item, res, attemptedAt))
+      .catch((err: unknown) => this.#o.logger.error({ err, delivery_id: id }, "delivery bookkeeping failed"))
+      .finally(() => {
+        held.state = "sent";
+        this.#lanes.done(item);
+        if (this.#lanes.inFlight === 0) this.#idle?.();
+        if (this.#held.size < (this.#o.maxHeld ?? 4096)) this.wake();
+      });
+  }
+
+  #finished(item: ClaimedDelivery, res: AttemptResult, attemptedAt: number): void {
+    const d = item.delivery;
+    const outcome: DeliveryOutcome = {
+      deliveryId: d.id,
+      leaseToken: item.leaseToken,
+      endpointId: d.endpointId,
+      gone: res.status === 410,
+      result: this.#o.retry.decide(d.attemptCount + 1, d.maxAttempts, res, this.#now()),
+      attempt: {
+        id: newId(ID_PREFIX.attempt),
+        deliveryId: d.id,
+        attemptedAt,
+        durationMs: res.durationMs,
+        responseStatus: res.status,
+        responseBody: res.body,
+        responseHeaders: res.headers,
+        error: res.error,
+        trigger: d.nextTrigger,
+      },
+    };
+    this.#o.logger.debug(
+      { delivery_id: d.id, event_id: d.eventId, endpoint_id: d.endpointId, status: res.status, error: res.error },
+      "attempt",
+    );
+    this.#recorder.add(outcome);
+  }
+
+  #flushed(batch: readonly DeliveryOutcome[], result: RecordResult): void {
+    for (const out of batch) this.#held.delete(out.deliveryId);
+    for (const e of result.disabledEndpoints) {
+      for (const item of this.#lanes.drop(e.id)) this.#held.delete(item.delivery.id);
+      this.#o.notices?.notify("webhook_endpoint.disabled", {
+        id: e.id,
+        object: "webhook_endpoint",
+        account: e.accountId,
+        url: e.url,
+        livemode: e.mode === "live",
+        status: e.status,
+        disabled_reason: e.disabledReason,
+      });
+    }
+    for (const d of result.exhausted) {
+      this.#o.notices?.notify("delivery.exhausted", {
+        id: d.id,
+        object: "delivery",
+        account: d.accountId,
+        event_id: d.eventId,
+        event_type: d.eventType,
+        endpoint_id: d.endpointId,
+        livemode: d.mode === "live",
+        attempt_count: d.attemptCount,
+        last_response_status: d.lastResponseStatus,
+      });
+    }
+  }
+
+  /** Extends the lease of everything held; whatever is no longer ours is not sent. */
+  async #renew(): Promise<void> {
+    if (this.#held.size === 0) return;
+    const leases = [...this.#held.values()].map((h) => leaseOf(h.item));
+    try {
+      const owned = new Set(await this.#o.store.renewLeases(this.owner, leases, this.#now() + this.leaseMs));
+      for (const l of leases) {
+        const h = this.#held.get(l.deliveryId);
+        if (h?.state === "waiting" && !owned.has(l.deliveryId)) this.#revoked.add(l.deliveryId);
+      }
+    } catch (err) {
+      this.#o.logger.error({ err }, "lease renewal failed");
+    }
+  }
+}
+
+function leaseOf(item: ClaimedDelivery): { deliveryId: string; leaseToken: string } {
+  return { deliveryId: item.delivery.id, leaseToken: item.leaseToken };
+}

@@ -1,0 +1,29 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * The master key comes from `HERALD_MASTER_KEY` (base64 or hex of 32 bytes) or
+ * from `master.key` in the data dir, created with mode 0600 on first start.
+ * Several processes on one PostgreSQL must share the same key.
+ */
+export function loadMasterKey(fromEnv: string | undefined, dataDir: string): Buffer {
+  if (fromEnv !== undefined && fromEnv !== "") return parseKey(fromEnv);
+  const file = join(dataDir, "master.key");
+  if (existsSync(file)) return parseKey(readFileSync(file, "utf8").trim());
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  // `wx`: if another process created it in the meantime, read theirs instead.
+  try {
+    writeFileSync(file, `${key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+    return key;
+  } catch {
+    return parseKey(readFileSync(file, "utf8").trim());
+  }
+}
+
+function parseKey(text: string): Buffer {
+  const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, "hex") : Buffer.from(text, "base64");
+  if (key.length !== 32) throw new Error("HERALD_MASTER_KEY must encode exactly 32 bytes (base64 or hex).");
+  return key;
+}

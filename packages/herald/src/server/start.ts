@@ -1,0 +1,127 @@
+/**
+ * Composition root of `herald serve`: opens the store, bootstraps first-start
+ * state, starts the delivery engine and the HTTP API, and wires graceful
+ * shutdown. Everything else receives its parts from here.
+ */
+import { join } from "node:path";
+import pino, { type Logger } from "pino";
+import { buildApp } from "../api/app.js";
+import type { HeraldConfig } from "../config/config.js";
+import { Dispatcher } from "../delivery/dispatcher.js";
+import { DEFAULT_HEALTH_POLICY, DeliveryEngine } from "../delivery/engine.js";
+import { OperatorNotices } from "../delivery/operator-notices.js";
+import { RetryPolicy } from "../delivery/retry-policy.js";
+import { loadMasterKey } from "../secrets/master-key.js";
+import { SecretBox } from "../secrets/secret-box.js";
+import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
+import type { Store } from "../store/store.js";
+import { VERSION } from "../version.js";
+import { bootstrap } from "./bootstrap.js";
+import { lockDataDir } from "./data-dir-lock.js";
+
+export interface RunningServer {
+  url: string;
+  store: Store;
+  engine: DeliveryEngine | null;
+  /** Graceful stop: no new requests or claims, in-flight deliveries finish (bounded), leases given back. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where the human lines (listening URL, first-start secrets) go. Default stdout. */
+  print?: (line: string) => void;
+  logger?: Logger;
+  /** Engine tuning for tests (lease length, auto-disable window). */
+  engine?: { leaseMs?: number; autoDisableAfterMs?: number; autoDisableMinFailures?: number };
+}
+
+export async function startServer(config: HeraldConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // Structured logs go to stderr so stdout carries only the lines meant for people.
+  const logger = options.logger ?? pino({ level: process.env.HERALD_LOG_LEVEL ?? "info" }, pino.destination(2));
+  const now = Date.now();
+
+  if (config.databaseUrl !== null) {
+    throw new Error(
+      "The PostgreSQL store is not available in this build yet; omit --database-url to use the embedded store.",
+    );
+  }
+  const unlock = lockDataDir(config.dataDir);
+  let store: Store;
+  try {
+    const sqlite = await openSqliteStore(join(config.dataDir, "herald.db"));
+    const freed = sqlite.releaseAllLeases(now);
+    if (freed > 0) logger.info({ count: freed }, "took back deliveries leased by a previous run");
+    store = sqlite;
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+
+  const box = new SecretBox(loadMasterKey(config.masterKey ?? undefined, config.dataDir));
+  const boot = await bootstrap(store, box, config, now);
+  const retry = new RetryPolicy({ schedule: config.retrySchedule });
+
+  let engine: DeliveryEngine | null = null;
+  if (config.workers) {
+    const notices = new OperatorNotices({
+      url: config.operatorWebhookUrl,
+      secret: boot.operatorSecret,
+      logger,
+      version: VERSION,
+    });
+    engine = new DeliveryEngine({
+      store,
+      retry,
+      logger,
+      notices,
+      dispatcher: new Dispatcher({
+        timeoutMs: config.deliveryTimeoutMs,
+        allowPrivateTargets: config.allowPrivateTargets,
+        secretBox: box,
+        version: VERSION,
+      }),
+      health: {
+        failingForMs: options.engine?.autoDisableAfterMs ?? DEFAULT_HEALTH_POLICY.failingForMs,
+        minConsecutiveFailures: options.engine?.autoDisableMinFailures ?? DEFAULT_HEALTH_POLICY.minConsecutiveFailures,
+      },
+      ...(options.engine?.leaseMs === undefined ? {} : { leaseMs: options.engine.leaseMs }),
+    });
+    engine.start();
+  }
+
+  const app = await buildApp({
+    store,
+    secretBox: box,
+    adminTokenHash: boot.adminTokenHash,
+    maxAttempts: retry.maxAttempts,
+    allowPrivateTargets: config.allowPrivateTargets,
+    version: VERSION,
+    logger: false,
+    ...(engine === null ? {} : { delivery: engine }),
+  });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === "object" && address !== null ? address.port : config.port;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+
+  print(`Herald listening on ${url}`);
+  if (boot.newAdminToken !== null) print(`Admin token (shown once, keep it): ${boot.newAdminToken}`);
+  if (boot.newOperatorSecret) print(`Operator webhook secret (shown once): ${boot.operatorSecret}`);
+  if (boot.demo !== null) {
+    print(`Demo account ${boot.demo.accountId}, test secret key (shown once): ${boot.demo.testKey}`);
+  }
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await app.close();
+      await engine?.stop(config.deliveryTimeoutMs + 1000);
+      await store.close();
+      unlock();
+    })();
+    return stopping;
+  };
+  return { url, store, engine, stop };
+}

@@ -1,0 +1,96 @@
+import { conflict } from "../../domain/errors.js";
+import { endpointWants } from "../../domain/event-types.js";
+import { ID_PREFIX, newId } from "../../domain/ids.js";
+import type { Delivery, Endpoint } from "../../domain/types.js";
+import type { ClaimedDelivery, IngestInput, IngestResult } from "../store.js";
+import { type Row, toDelivery, toEndpoint, toEvent } from "./rows.js";
+import type { Statements } from "./statements.js";
+
+/**
+ * One event and its deliveries (the outbox), run inside the group commit's
+ * transaction: either both are on disk or neither is.
+ */
+export function ingestOne(st: Statements, input: IngestInput, leaseToken: () => string | null): IngestResult {
+  const { event } = input;
+  const existing = st.get("SELECT * FROM events WHERE id = ?", event.id);
+  if (existing !== undefined) {
+    if (existing.account_id !== event.accountId || existing.mode !== event.mode) {
+      throw conflict("event_id_taken", `The event id ${event.id} is already in use.`, "id");
+    }
+    const deliveries = st.all("SELECT * FROM deliveries WHERE event_id = ? ORDER BY seq", event.id).map(toDelivery);
+    return { event: toEvent(existing), duplicate: true, deliveries, claimed: [] };
+  }
+  st.run(
+    "INSERT INTO events (id, account_id, mode, type, created, body) VALUES (?, ?, ?, ?, ?, ?)",
+    event.id,
+    event.accountId,
+    event.mode,
+    event.type,
+    event.created,
+    event.body,
+  );
+
+  const targets = subscribedEndpoints(st, input);
+  const token = targets.length > 0 ? leaseToken() : null;
+  const due = input.leaseTo === undefined ? event.created : event.created + input.leaseTo.leaseMs;
+  const deliveries: Delivery[] = [];
+  const claimed: ClaimedDelivery[] = [];
+  for (const endpoint of targets) {
+    const d: Delivery = {
+      id: newId(ID_PREFIX.delivery),
+      accountId: event.accountId,
+      mode: event.mode,
+      eventId: event.id,
+      eventType: event.type,
+      endpointId: endpoint.id,
+      status: "pending",
+      attemptCount: 0,
+      maxAttempts: input.maxAttempts,
+      nextAttemptAt: due,
+      nextTrigger: "scheduled",
+      lastResponseStatus: null,
+      created: event.created,
+      updated: event.created,
+    };
+    st.run(
+      `INSERT INTO deliveries (id, account_id, mode, event_id, event_type, endpoint_id, status, attempt_count, max_attempts,
+         next_attempt_at, next_trigger, lease_token, created, updated)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, 'scheduled', ?, ?, ?)`,
+      d.id,
+      d.accountId,
+      d.mode,
+      d.eventId,
+      d.eventType,
+      d.endpointId,
+      d.maxAttempts,
+      d.nextAttemptAt,
+      token,
+      d.created,
+      d.updated,
+    );
+    deliveries.push(d);
+    if (token !== null) claimed.push({ delivery: d, leaseToken: token, endpoint, body: event.body });
+  }
+  return { event, duplicate: false, deliveries, claimed };
+}
+
+function subscribedEndpoints(st: Statements, input: IngestInput): Endpoint[] {
+  const { event } = input;
+  if (input.onlyEndpointId !== undefined) {
+    const r = st.get(
+      "SELECT * FROM endpoints WHERE id = ? AND account_id = ? AND mode = ? AND status = 'enabled' AND deleted_at IS NULL",
+      input.onlyEndpointId,
+      event.accountId,
+      event.mode,
+    );
+    return r === undefined ? [] : [toEndpoint(r)];
+  }
+  const rows = st.all(
+    "SELECT * FROM endpoints WHERE account_id = ? AND mode = ? AND status = 'enabled' AND deleted_at IS NULL ORDER BY seq",
+    event.accountId,
+    event.mode,
+  );
+  return rows
+    .filter((r: Row) => endpointWants(JSON.parse(r.enabled_events as string) as string[], event.type))
+    .map(toEndpoint);
+}

@@ -1,0 +1,550 @@
+/**
+ * The embedded store: one SQLite file in WAL mode with `synchronous=FULL`,
+ * so a commit is on disk (fsync'd) before the promise that waited for it
+ * resolves. better-sqlite3 is synchronous; every method runs to completion
+ * on the event loop, which makes each one atomic by construction.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Database } from "better-sqlite3";
+import BetterSqlite3 from "better-sqlite3";
+import { conflict, invalid } from "../../domain/errors.js";
+import type {
+  Account,
+  ApiKey,
+  Attempt,
+  Delivery,
+  Endpoint,
+  EventType,
+  HeraldEvent,
+  Plan,
+  Scope,
+} from "../../domain/types.js";
+import type {
+  ClaimedDelivery,
+  ClaimOptions,
+  DeliveryOutcome,
+  DeliveryQuery,
+  EndpointPatch,
+  EventQuery,
+  HealthPolicy,
+  IdempotencyBegin,
+  IngestInput,
+  IngestResult,
+  NewEndpoint,
+  Page,
+  PageQuery,
+  RecordResult,
+  Store,
+} from "../store.js";
+import { cancelPending } from "./cancel-pending.js";
+import { GroupCommit } from "./group-commit.js";
+import { ingestOne } from "./ingest.js";
+import { MIGRATIONS } from "./migrations.js";
+import { paginate } from "./paginate.js";
+import { recordBatch } from "./record.js";
+import { endpointParams, type Row, toAccount, toApiKey, toAttempt, toDelivery, toEndpoint, toEvent } from "./rows.js";
+import { Statements } from "./statements.js";
+
+const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+
+/** Opens (creating if needed) the SQLite store at `file` and applies its migrations. */
+export async function openSqliteStore(file: string): Promise<SqliteStore> {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new BetterSqlite3(file);
+  db.pragma("journal_mode = WAL");
+  // FULL: the WAL is fsync'd at every commit, so an accepted event survives
+  // a power cut. Group commit (below) amortises the fsync over many events.
+  db.pragma("synchronous = FULL");
+  db.pragma("busy_timeout = 5000");
+  const store = new SqliteStore(db);
+  await store.migrate();
+  return store;
+}
+
+export class SqliteStore implements Store {
+  readonly db: Database;
+  readonly #st: Statements;
+  readonly #ingest: GroupCommit<IngestInput, IngestResult>;
+  #leaseSeq = 0;
+
+  constructor(db: Database) {
+    this.db = db;
+    this.#st = new Statements(db);
+    this.#ingest = new GroupCommit(db, (input) => ingestOne(this.#st, input, () => this.#nextLease(input)));
+  }
+
+  #nextLease(input: IngestInput): string | null {
+    return input.leaseTo === undefined ? null : `${input.leaseTo.owner}:${++this.#leaseSeq}`;
+  }
+
+  async migrate(): Promise<void> {
+    const version = this.db.pragma("user_version", { simple: true }) as number;
+    const apply = this.db.transaction(() => {
+      for (let i = version; i < MIGRATIONS.length; i++) {
+        this.db.exec(MIGRATIONS[i] as string);
+        this.db.pragma(`user_version = ${i + 1}`);
+      }
+    });
+    apply.immediate();
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare("SELECT 1").get();
+  }
+
+  async close(): Promise<void> {
+    await this.#ingest.drain();
+    if (this.db.open) this.db.close();
+  }
+
+  // settings
+
+  async getSetting(name: string): Promise<string | null> {
+    const r = this.#st.get("SELECT value FROM settings WHERE name = ?", name);
+    return r === undefined ? null : (r.value as string);
+  }
+
+  async setSettingIfAbsent(name: string, value: string): Promise<string> {
+    this.#st.run("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", name, value);
+    return (await this.getSetting(name)) as string;
+  }
+
+  async setSetting(name: string, value: string): Promise<void> {
+    this.#st.run(
+      "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+      name,
+      value,
+    );
+  }
+
+  // accounts and keys
+
+  async createAccount(a: Account): Promise<Account> {
+    this.#st.run("INSERT INTO accounts (id, name, plan, created) VALUES (?, ?, ?, ?)", a.id, a.name, a.plan, a.created);
+    return a;
+  }
+
+  async getAccount(id: string): Promise<Account | null> {
+    const r = this.#st.get("SELECT * FROM accounts WHERE id = ?", id);
+    return r === undefined ? null : toAccount(r);
+  }
+
+  async listAccounts(page: PageQuery): Promise<Page<Account>> {
+    return paginate(this.db, "accounts", "1 = 1", {}, page, toAccount);
+  }
+
+  async updateAccount(id: string, patch: { name?: string; plan?: Plan }): Promise<Account | null> {
+    this.#st.run("UPDATE accounts SET name = COALESCE(@name, name), plan = COALESCE(@plan, plan) WHERE id = @id", {
+      id,
+      name: patch.name ?? null,
+      plan: patch.plan ?? null,
+    });
+    return this.getAccount(id);
+  }
+
+  async countAccounts(): Promise<number> {
+    return Number(this.#st.get("SELECT COUNT(*) AS n FROM accounts")?.n ?? 0);
+  }
+
+  async createApiKey(key: ApiKey, secretHash: string): Promise<ApiKey> {
+    this.#st.run(
+      "INSERT INTO api_keys (id, account_id, mode, secret_hash, created, revoked_at) VALUES (?, ?, ?, ?, ?, ?)",
+      key.id,
+      key.accountId,
+      key.mode,
+      secretHash,
+      key.created,
+      key.revokedAt,
+    );
+    return key;
+  }
+
+  async findApiKeyByHash(secretHash: string): Promise<ApiKey | null> {
+    const r = this.#st.get("SELECT * FROM api_keys WHERE secret_hash = ?", secretHash);
+    return r === undefined ? null : toApiKey(r);
+  }
+
+  // endpoints
+
+  async createEndpoint(endpoint: NewEndpoint, limitPerScope: number): Promise<Endpoint> {
+    const tx = this.db.transaction(() => {
+      const n = Number(
+        this.#st.get(
+          "SELECT COUNT(*) AS n FROM endpoints WHERE account_id = ? AND mode = ? AND deleted_at IS NULL",
+          endpoint.accountId,
+          endpoint.mode,
+        )?.n,
+      );
+      if (n >= limitPerScope) {
+        throw invalid(
+          "endpoint_limit_reached",
+          `An account may have at most ${limitPerScope} endpoints per mode; delete one first.`,
+        );
+      }
+      this.#assertUrlFree(endpoint.accountId, endpoint.mode, endpoint.url, null);
+      this.#st.run(
+        `INSERT INTO endpoints (id, account_id, mode, url, enabled_events, status, disabled_reason, description, metadata,
+           signature_scheme, signature_header, timestamp_header, rate_limit, max_in_flight, secrets, created, updated)
+         VALUES (@id, @account_id, @mode, @url, @enabled_events, @status, @disabled_reason, @description, @metadata,
+           @signature_scheme, @signature_header, @timestamp_header, @rate_limit, @max_in_flight, @secrets, @created, @updated)`,
+        endpointParams(endpoint),
+      );
+    });
+    tx.immediate();
+    return (await this.getEndpoint(endpoint, endpoint.id)) as Endpoint;
+  }
+
+  #assertUrlFree(accountId: string, mode: string, url: string, exceptId: string | null): void {
+    const taken = this.#st.get(
+      "SELECT id FROM endpoints WHERE account_id = ? AND mode = ? AND url = ? AND deleted_at IS NULL AND id IS NOT ?",
+      accountId,
+      mode,
+      url,
+      exceptId,
+    );
+    if (taken !== undefined) throw conflict("url_taken", `An endpoint with the URL ${url} already exists.`, "url");
+  }
+
+  #endpointRow(scope: Scope, id: string): Row | undefined {
+    return this.#st.get(
+      "SELECT * FROM endpoints WHERE id = ? AND account_id = ? AND mode = ? AND deleted_at IS NULL",
+      id,
+      scope.accountId,
+      scope.mode,
+    );
+  }
+
+  async getEndpoint(scope: Scope, id: string): Promise<Endpoint | null> {
+    const r = this.#endpointRow(scope, id);
+    return r === undefined ? null : toEndpoint(r);
+  }
+
+  async listEndpoints(scope: Scope, page: PageQuery): Promise<Page<Endpoint>> {
+    return paginate(
+      this.db,
+      "endpoints",
+      "t.account_id = @account AND t.mode = @mode AND t.deleted_at IS NULL",
+      { account: scope.accountId, mode: scope.mode },
+      page,
+      toEndpoint,
+    );
+  }
+
+  async updateEndpoint(scope: Scope, id: string, patch: EndpointPatch, now: number): Promise<Endpoint | null> {
+    let result: Endpoint | null = null;
+    const tx = this.db.transaction(() => {
+      const row = this.#endpointRow(scope, id);
+      if (row === undefined) return;
+      const current = toEndpoint(row);
+      if (patch.url !== undefined && patch.url !== current.url)
+        this.#assertUrlFree(scope.accountId, scope.mode, patch.url, id);
+      const next: Endpoint = { ...current, ...stripUndefined(patch), updated: now };
+      if (patch.status === "enabled" && current.status !== "enabled") {
+        // A fresh start: the failure run that disabled it is forgiven.
+        next.consecutiveFailures = 0;
+        next.failingSince = null;
+        next.disabledReason = null;
+      }
+      this.#st.run(
+        `UPDATE endpoints SET url = @url, enabled_events = @enabled_events, status = @status, disabled_reason = @disabled_reason,
+           description = @description, metadata = @metadata, rate_limit = @rate_limit, max_in_flight = @max_in_flight,
+           secrets = @secrets, consecutive_failures = @consecutive_failures, failing_since = @failing_since, updated = @updated
+         WHERE id = @id`,
+        {
+          ...endpointParams(next),
+          consecutive_failures: next.consecutiveFailures,
+          failing_since: next.failingSince,
+        },
+      );
+      if (next.status === "disabled" && current.status !== "disabled") cancelPending(this.#st, id, now);
+      result = next;
+    });
+    tx.immediate();
+    return result;
+  }
+
+  async deleteEndpoint(scope: Scope, id: string, now: number): Promise<boolean> {
+    let deleted = false;
+    const tx = this.db.transaction(() => {
+      const r = this.#st.run(
+        "UPDATE endpoints SET deleted_at = ?, status = 'disabled', disabled_reason = 'deleted', updated = ? WHERE id = ? AND account_id = ? AND mode = ? AND deleted_at IS NULL",
+        now,
+        now,
+        id,
+        scope.accountId,
+        scope.mode,
+      );
+      deleted = r.changes > 0;
+      if (deleted) cancelPending(this.#st, id, now);
+    });
+    tx.immediate();
+    return deleted;
+  }
+
+  // events
+
+  ingestEvent(input: IngestInput): Promise<IngestResult> {
+    return this.#ingest.submit(input);
+  }
+
+  async getEvent(scope: Scope, id: string): Promise<HeraldEvent | null> {
+    const r = this.#st.get(
+      "SELECT * FROM events WHERE id = ? AND account_id = ? AND mode = ?",
+      id,
+      scope.accountId,
+      scope.mode,
+    );
+    return r === undefined ? null : toEvent(r);
+  }
+
+  async listEvents(scope: Scope, query: EventQuery, page: PageQuery): Promise<Page<HeraldEvent>> {
+    const conds = ["t.account_id = @account", "t.mode = @mode"];
+    const params: Row = { account: scope.accountId, mode: scope.mode };
+    if (query.type !== undefined) {
+      if (query.type.endsWith(".*")) {
+        conds.push("substr(t.type, 1, length(@prefix)) = @prefix");
+        params.prefix = query.type.slice(0, -1);
+      } else if (query.type !== "*") {
+        conds.push("t.type = @type");
+        params.type = query.type;
+      }
+    }
+    const unsuccessful =
+      "EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = t.id AND (d.status IN ('failed', 'cancelled') OR (d.status = 'pending' AND d.attempt_count > 0)))";
+    if (query.deliverySuccess === false) conds.push(unsuccessful);
+    if (query.deliverySuccess === true) {
+      conds.push(`NOT ${unsuccessful}`);
+      conds.push("EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = t.id AND d.status = 'succeeded')");
+    }
+    return paginate(this.db, "events", conds.join(" AND "), params, page, toEvent);
+  }
+
+  // deliveries and attempts
+
+  async getDelivery(scope: Scope, id: string): Promise<Delivery | null> {
+    const r = this.#st.get(
+      "SELECT * FROM deliveries WHERE id = ? AND account_id = ? AND mode = ?",
+      id,
+      scope.accountId,
+      scope.mode,
+    );
+    return r === undefined ? null : toDelivery(r);
+  }
+
+  async listAttempts(scope: Scope, deliveryId: string): Promise<Attempt[]> {
+    if ((await this.getDelivery(scope, deliveryId)) === null) return [];
+    return (this.#st.all("SELECT * FROM attempts WHERE delivery_id = ? ORDER BY seq DESC", deliveryId) as Row[]).map(
+      toAttempt,
+    );
+  }
+
+  async listDeliveries(scope: Scope, query: DeliveryQuery, page: PageQuery): Promise<Page<Delivery>> {
+    const conds = ["t.account_id = @account", "t.mode = @mode"];
+    const params: Row = { account: scope.accountId, mode: scope.mode };
+    if (query.endpointId !== undefined) {
+      conds.push("t.endpoint_id = @endpoint");
+      params.endpoint = query.endpointId;
+    }
+    if (query.eventId !== undefined) {
+      conds.push("t.event_id = @event");
+      params.event = query.eventId;
+    }
+    if (query.status !== undefined) {
+      conds.push("t.status = @status");
+      params.status = query.status;
+    }
+    return paginate(this.db, "deliveries", conds.join(" AND "), params, page, toDelivery);
+  }
+
+  async resendDelivery(scope: Scope, id: string, now: number): Promise<Delivery | null> {
+    this.#st.run(
+      `UPDATE deliveries SET status = 'pending', next_attempt_at = @now, next_trigger = 'manual', lease_token = NULL,
+         max_attempts = MAX(max_attempts, attempt_count + 1), updated = @now
+       WHERE id = @id AND account_id = @account AND mode = @mode`,
+      { id, now, account: scope.accountId, mode: scope.mode },
+    );
+    return this.getDelivery(scope, id);
+  }
+
+  async recoverDeliveries(scope: Scope, endpointId: string, since: number, now: number): Promise<number> {
+    const r = this.#st.run(
+      `UPDATE deliveries SET status = 'pending', next_attempt_at = @now, next_trigger = 'manual', lease_token = NULL,
+         max_attempts = MAX(max_attempts, attempt_count + 1), updated = @now
+       WHERE endpoint_id = @endpoint AND account_id = @account AND mode = @mode
+         AND status IN ('failed', 'cancelled') AND created >= @since`,
+      { endpoint: endpointId, account: scope.accountId, mode: scope.mode, since, now },
+    );
+    return r.changes;
+  }
+
+  // the queue
+
+  async claimDeliveries(o: ClaimOptions): Promise<ClaimedDelivery[]> {
+    const token = `${o.owner}:${++this.#leaseSeq}`;
+    const tx = this.db.transaction(() => {
+      const rows = this.#st.all(
+        `UPDATE deliveries SET next_attempt_at = @until, lease_token = @token, updated = @now
+         WHERE seq IN (
+           SELECT seq FROM deliveries
+           WHERE status = 'pending' AND next_attempt_at <= @now
+             AND endpoint_id NOT IN (SELECT value FROM json_each(@excluded))
+           ORDER BY next_attempt_at LIMIT @limit)
+         RETURNING *`,
+        {
+          until: o.now + o.leaseMs,
+          token,
+          now: o.now,
+          limit: o.limit,
+          excluded: JSON.stringify(o.excludeEndpointIds ?? []),
+        },
+      ) as Row[];
+      return this.#withContext(rows.map(toDelivery), token);
+    });
+    return tx.immediate();
+  }
+
+  /** Attaches each delivery's endpoint and event body (one lookup per distinct id). */
+  #withContext(deliveries: Delivery[], token: string): ClaimedDelivery[] {
+    const endpoints = new Map<string, Endpoint>();
+    const bodies = new Map<string, string>();
+    const out: ClaimedDelivery[] = [];
+    for (const d of deliveries) {
+      let endpoint = endpoints.get(d.endpointId);
+      if (endpoint === undefined) {
+        const r = this.#st.get("SELECT * FROM endpoints WHERE id = ?", d.endpointId);
+        if (r === undefined) continue;
+        endpoint = toEndpoint(r);
+        endpoints.set(d.endpointId, endpoint);
+      }
+      let body = bodies.get(d.eventId);
+      if (body === undefined) {
+        body = this.#st.get("SELECT body FROM events WHERE id = ?", d.eventId)?.body as string;
+        bodies.set(d.eventId, body);
+      }
+      out.push({ delivery: d, leaseToken: token, endpoint, body });
+    }
+    return out;
+  }
+
+  async renewLeases(
+    _owner: string,
+    leases: readonly { deliveryId: string; leaseToken: string }[],
+    until: number,
+  ): Promise<string[]> {
+    const owned: string[] = [];
+    const tx = this.db.transaction(() => {
+      for (const l of leases) {
+        const r = this.#st.run(
+          "UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND lease_token = ? AND status = 'pending'",
+          until,
+          l.deliveryId,
+          l.leaseToken,
+        );
+        if (r.changes > 0) owned.push(l.deliveryId);
+      }
+    });
+    tx.immediate();
+    return owned;
+  }
+
+  /**
+   * Frees every lease at start-up. Only right because the embedded store has
+   * one process (see server/data-dir-lock.ts): whatever a killed predecessor
+   * held is due again at once instead of after its lease.
+   */
+  releaseAllLeases(now: number): number {
+    return this.#st.run(
+      "UPDATE deliveries SET next_attempt_at = MIN(next_attempt_at, ?), lease_token = NULL WHERE status = 'pending' AND lease_token IS NOT NULL",
+      now,
+    ).changes;
+  }
+
+  async releaseLeases(leases: readonly { deliveryId: string; leaseToken: string }[], now: number): Promise<void> {
+    const tx = this.db.transaction(() => {
+      for (const l of leases) {
+        this.#st.run(
+          "UPDATE deliveries SET next_attempt_at = ?, lease_token = NULL WHERE id = ? AND lease_token = ? AND status = 'pending'",
+          now,
+          l.deliveryId,
+          l.leaseToken,
+        );
+      }
+    });
+    tx.immediate();
+  }
+
+  async recordOutcomes(outcomes: readonly DeliveryOutcome[], policy: HealthPolicy, now: number): Promise<RecordResult> {
+    const tx = this.db.transaction(() => recordBatch(this.#st, outcomes, policy, now));
+    return tx.immediate();
+  }
+
+  async countDue(now: number): Promise<number> {
+    return Number(
+      this.#st.get("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?", now)?.n,
+    );
+  }
+
+  // event types
+
+  async listCustomEventTypes(): Promise<EventType[]> {
+    return (this.#st.all("SELECT * FROM event_types ORDER BY grp, name") as Row[]).map((r) => ({
+      name: r.name as string,
+      description: r.description as string,
+      group: r.grp as string,
+      recommended: r.recommended === 1,
+    }));
+  }
+
+  async upsertEventType(t: EventType): Promise<void> {
+    this.#st.run(
+      `INSERT INTO event_types (name, description, grp, recommended) VALUES (?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET description = excluded.description, grp = excluded.grp, recommended = excluded.recommended`,
+      t.name,
+      t.description,
+      t.group,
+      t.recommended ? 1 : 0,
+    );
+  }
+
+  // idempotency
+
+  async beginIdempotent(scope: string, key: string, requestHash: string, now: number): Promise<IdempotencyBegin> {
+    const tx = this.db.transaction((): IdempotencyBegin => {
+      const r = this.#st.get("SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?", scope, key);
+      if (r !== undefined && Number(r.created) > now - IDEMPOTENCY_TTL_MS) {
+        if (r.request_hash !== requestHash) return { state: "mismatch" };
+        if (r.status === null) return { state: "in_progress" };
+        return { state: "replay", status: Number(r.status), body: r.body as string };
+      }
+      this.#st.run(
+        `INSERT INTO idempotency_keys (scope, key, request_hash, status, body, created) VALUES (?, ?, ?, NULL, NULL, ?)
+         ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status = NULL, body = NULL, created = excluded.created`,
+        scope,
+        key,
+        requestHash,
+        now,
+      );
+      return { state: "new" };
+    });
+    return tx.immediate();
+  }
+
+  async completeIdempotent(scope: string, key: string, status: number, body: string): Promise<void> {
+    this.#st.run(
+      "UPDATE idempotency_keys SET status = ?, body = ? WHERE scope = ? AND key = ?",
+      status,
+      body,
+      scope,
+      key,
+    );
+  }
+
+  async abortIdempotent(scope: string, key: string): Promise<void> {
+    this.#st.run("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND status IS NULL", scope, key);
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

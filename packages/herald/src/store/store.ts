@@ -1,0 +1,220 @@
+/**
+ * The storage seam. The API and the delivery engine see only this interface;
+ * the SQLite and PostgreSQL backends are adapters behind it and pass one
+ * contract suite (test/store/*.test.ts).
+ *
+ * Every method is async so that a networked backend fits without changes,
+ * and every write that the contract calls durable has committed (fsync'd)
+ * before its promise resolves.
+ */
+import type {
+  Account,
+  ApiKey,
+  Attempt,
+  Delivery,
+  DeliveryStatus,
+  Endpoint,
+  EventType,
+  HeraldEvent,
+  Mode,
+  Plan,
+  Scope,
+} from "../domain/types.js";
+
+export interface PageQuery {
+  /** 1–100. */
+  limit: number;
+  /** Return objects older than this id (newest first). */
+  startingAfter?: string;
+  /** Return objects newer than this id. */
+  endingBefore?: string;
+}
+
+export interface Page<T> {
+  data: T[];
+  hasMore: boolean;
+}
+
+export interface NewEndpoint
+  extends Omit<Endpoint, "consecutiveFailures" | "failingSince" | "updated" | "disabledReason"> {}
+
+export type EndpointPatch = Partial<
+  Pick<
+    Endpoint,
+    | "url"
+    | "enabledEvents"
+    | "description"
+    | "metadata"
+    | "status"
+    | "disabledReason"
+    | "rateLimit"
+    | "maxInFlight"
+    | "secrets"
+  >
+>;
+
+/** The event to store plus how to fan it out. */
+export interface IngestInput {
+  event: HeraldEvent;
+  /** Only this endpoint receives it (the `test` route); otherwise every subscribed, enabled endpoint. */
+  onlyEndpointId?: string;
+  /** The attempt budget each new delivery gets. */
+  maxAttempts: number;
+  /**
+   * Write the new deliveries already leased to this owner and return them
+   * claimed, so a local worker sends them without a claim round trip. Nothing
+   * is handed over before the transaction has committed.
+   */
+  leaseTo?: { owner: string; leaseMs: number };
+}
+
+export interface IngestResult {
+  event: HeraldEvent;
+  /** True when an event with this id existed already: nothing new was written. */
+  duplicate: boolean;
+  deliveries: Delivery[];
+  /** Filled when `leaseTo` was given. */
+  claimed: ClaimedDelivery[];
+}
+
+/** A delivery a worker holds under a lease, with what it needs to send it. */
+export interface ClaimedDelivery {
+  delivery: Delivery;
+  /** Proves ownership when the outcome is recorded. */
+  leaseToken: string;
+  endpoint: Endpoint;
+  body: string;
+}
+
+export interface ClaimOptions {
+  owner: string;
+  limit: number;
+  now: number;
+  leaseMs: number;
+  /** Endpoints whose local queue is full; their deliveries stay in the store. */
+  excludeEndpointIds?: readonly string[];
+}
+
+export type OutcomeResult =
+  | { kind: "succeeded" }
+  | { kind: "retry"; nextAttemptAt: number }
+  /** No attempts left (or a manual attempt on a delivery with none left). */
+  | { kind: "failed" };
+
+export interface DeliveryOutcome {
+  deliveryId: string;
+  leaseToken: string;
+  endpointId: string;
+  attempt: Attempt;
+  result: OutcomeResult;
+  /** The receiver answered 410 Gone: disable the endpoint now. */
+  gone: boolean;
+}
+
+/** When a failing endpoint is disabled by itself. */
+export interface HealthPolicy {
+  /** How long every attempt must have failed. Contract: 5 days. */
+  failingForMs: number;
+  /** And at least this many failures in a row. Contract: 20. */
+  minConsecutiveFailures: number;
+}
+
+export interface RecordResult {
+  /** Deliveries whose status this batch changed (the lease was still theirs). */
+  applied: string[];
+  /** Endpoints this batch disabled (410 or auto-disable), after the change. */
+  disabledEndpoints: Endpoint[];
+  /** Deliveries that ran out of attempts in this batch. */
+  exhausted: Delivery[];
+}
+
+export interface EventQuery {
+  /** Exact type, or a `prefix.*` pattern. */
+  type?: string;
+  /** true: every delivery succeeded; false: at least one failed or is retrying after a failure. */
+  deliverySuccess?: boolean;
+}
+
+export interface DeliveryQuery {
+  endpointId?: string;
+  eventId?: string;
+  status?: DeliveryStatus;
+}
+
+export type IdempotencyBegin =
+  | { state: "new" }
+  | { state: "replay"; status: number; body: string }
+  | { state: "mismatch" }
+  | { state: "in_progress" };
+
+export interface Store {
+  /** Applies pending migrations (safe to call from several processes at once). */
+  migrate(): Promise<void>;
+  /** Throws when the store cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  // settings: small values the server keeps (admin token hash, operator secret, …)
+  getSetting(name: string): Promise<string | null>;
+  /** Sets `name` unless it exists; returns the value now stored. */
+  setSettingIfAbsent(name: string, value: string): Promise<string>;
+  setSetting(name: string, value: string): Promise<void>;
+
+  // accounts and keys
+  createAccount(account: Account): Promise<Account>;
+  getAccount(id: string): Promise<Account | null>;
+  listAccounts(page: PageQuery): Promise<Page<Account>>;
+  updateAccount(id: string, patch: { name?: string; plan?: Plan }): Promise<Account | null>;
+  countAccounts(): Promise<number>;
+  createApiKey(key: ApiKey, secretHash: string): Promise<ApiKey>;
+  findApiKeyByHash(secretHash: string): Promise<ApiKey | null>;
+
+  // endpoints (every read and write is scoped: another account or mode sees nothing)
+  createEndpoint(endpoint: NewEndpoint, limitPerScope: number): Promise<Endpoint>;
+  getEndpoint(scope: Scope, id: string): Promise<Endpoint | null>;
+  listEndpoints(scope: Scope, page: PageQuery): Promise<Page<Endpoint>>;
+  /** Disabling cancels the endpoint's pending deliveries in the same transaction. */
+  updateEndpoint(scope: Scope, id: string, patch: EndpointPatch, now: number): Promise<Endpoint | null>;
+  /** Soft delete: the endpoint disappears, its pending deliveries are cancelled, its log stays. */
+  deleteEndpoint(scope: Scope, id: string, now: number): Promise<boolean>;
+
+  // events and fan-out (the outbox)
+  ingestEvent(input: IngestInput): Promise<IngestResult>;
+  getEvent(scope: Scope, id: string): Promise<HeraldEvent | null>;
+  listEvents(scope: Scope, query: EventQuery, page: PageQuery): Promise<Page<HeraldEvent>>;
+
+  // deliveries and attempts
+  getDelivery(scope: Scope, id: string): Promise<Delivery | null>;
+  listAttempts(scope: Scope, deliveryId: string): Promise<Attempt[]>;
+  listDeliveries(scope: Scope, query: DeliveryQuery, page: PageQuery): Promise<Page<Delivery>>;
+  /** Queues a manual attempt now, whatever the status. */
+  resendDelivery(scope: Scope, id: string, now: number): Promise<Delivery | null>;
+  /** Queues a manual attempt for every failed or cancelled delivery of the endpoint created since `since`. */
+  recoverDeliveries(scope: Scope, endpointId: string, since: number, now: number): Promise<number>;
+
+  // the queue
+  claimDeliveries(options: ClaimOptions): Promise<ClaimedDelivery[]>;
+  /** Extends the leases this owner still holds; returns the ids it still owns. */
+  renewLeases(
+    owner: string,
+    leases: readonly { deliveryId: string; leaseToken: string }[],
+    until: number,
+  ): Promise<string[]>;
+  /** Gives leases back unsent (graceful shutdown): due again at `now`. */
+  releaseLeases(leases: readonly { deliveryId: string; leaseToken: string }[], now: number): Promise<void>;
+  /** Writes attempts and status changes of many deliveries in one transaction. */
+  recordOutcomes(outcomes: readonly DeliveryOutcome[], policy: HealthPolicy, now: number): Promise<RecordResult>;
+  /** Pending deliveries due by `now` (queue depth), for metrics and tests. */
+  countDue(now: number): Promise<number>;
+
+  // event types the operator added to the built-in catalogue
+  listCustomEventTypes(): Promise<EventType[]>;
+  upsertEventType(type: EventType): Promise<void>;
+
+  // Idempotency-Key records (24 h)
+  beginIdempotent(scope: string, key: string, requestHash: string, now: number): Promise<IdempotencyBegin>;
+  completeIdempotent(scope: string, key: string, status: number, body: string): Promise<void>;
+  abortIdempotent(scope: string, key: string): Promise<void>;
+}
+
+export type { Mode };

@@ -1,0 +1,65 @@
+/**
+ * One slow endpoint never delays another; per-endpoint max_in_flight and
+ * rate_limit hold. Assertions are on counts and order, not on speed.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { type LiveHerald, startHerald } from "../helpers/live-server.js";
+import { ok, type Receiver, startReceiver } from "../helpers/receiver.js";
+import { createEndpoint, emit } from "./flows.js";
+
+describe("endpoint isolation and limits", () => {
+  let h: LiveHerald;
+  let key: string;
+  const receivers: Receiver[] = [];
+
+  before(async () => {
+    h = await startHerald({ retrySchedule: "1h", deliveryTimeout: "2000" });
+    key = (await h.account()).testKey;
+  });
+  after(async () => {
+    await h.stop();
+    await Promise.all(receivers.map((r) => r.close()));
+  });
+
+  test("an endpoint that hangs until the timeout does not hold back a healthy one", async () => {
+    const slow = await startReceiver(() => ({ kind: "hang" }));
+    const healthy = await startReceiver(() => ok());
+    receivers.push(slow, healthy);
+    await createEndpoint(h, key, slow.url, { enabled_events: ["payment.succeeded"] });
+    await createEndpoint(h, key, healthy.url, { enabled_events: ["payment.succeeded"] });
+    const N = 60;
+    for (let i = 0; i < N; i++) await emit(h, key);
+    await healthy.waitFor(N);
+    // Every healthy delivery has arrived while the slow endpoint has not had a
+    // single attempt end yet (its first ends at the 2 s timeout), and its
+    // in-flight cap kept it from taking more than its share.
+    const slowDone = await h.api("GET", `/v1/deliveries?limit=100&status=pending`, undefined, key);
+    assert.equal(healthy.received.length, N);
+    assert.ok(
+      slow.received.length <= 20,
+      `the slow endpoint holds at most its in-flight cap, had ${slow.received.length}`,
+    );
+    assert.ok(slowDone.body.data.every((d: { attempt_count: number }) => d.attempt_count === 0));
+  });
+
+  test("max_in_flight caps concurrent requests to an endpoint", async () => {
+    const r = await startReceiver(() => ({ kind: "slow-body", status: 200, chunks: 3, everyMs: 30 }));
+    receivers.push(r);
+    await createEndpoint(h, key, r.url, { enabled_events: ["refund.created"], max_in_flight: 2 });
+    for (let i = 0; i < 12; i++) await emit(h, key, "refund.created");
+    await r.waitFor(12);
+    assert.equal(r.maxInFlight, 2);
+  });
+
+  test("rate_limit spaces deliveries to an endpoint", async () => {
+    const r = await startReceiver(() => ok());
+    receivers.push(r);
+    await createEndpoint(h, key, r.url, { enabled_events: ["customer.created"], rate_limit: 4 });
+    for (let i = 0; i < 10; i++) await emit(h, key, "customer.created");
+    await r.waitFor(10);
+    // A burst of 4, then 4 per second: the 10th cannot come before ~1.5 s.
+    const span = (r.received[9]?.at ?? 0) - (r.received[0]?.at ?? 0);
+    assert.ok(span >= 1300, `10 deliveries at 4/s took ${span} ms`);
+  });
+});

@@ -63,7 +63,9 @@ export interface IngestInput {
   /**
    * Write the new deliveries already leased to this owner and return them
    * claimed, so a local worker sends them without a claim round trip. Nothing
-   * is handed over before the transaction has committed.
+   * is handed over before the transaction has committed. On a shared store,
+   * deliveries to endpoints with `max_in_flight` or `rate_limit` are written
+   * unleased all the same: only the claim can keep those limits across processes.
    */
   leaseTo?: { owner: string; leaseMs: number };
 }
@@ -148,6 +150,15 @@ export type IdempotencyBegin =
   | { state: "in_progress" };
 
 export interface Store {
+  /** Which backend this is. */
+  readonly kind: "sqlite" | "postgres";
+  /**
+   * Whether several processes may share this store. A shared store must keep
+   * per-endpoint `max_in_flight` and `rate_limit` across all of them (see
+   * claimDeliveries) and the API must not hand deliveries of such endpoints
+   * to a local worker at ingest.
+   */
+  readonly shared: boolean;
   /** Applies pending migrations (safe to call from several processes at once). */
   migrate(): Promise<void>;
   /** Throws when the store cannot be reached. */
@@ -193,6 +204,12 @@ export interface Store {
   recoverDeliveries(scope: Scope, endpointId: string, since: number, now: number): Promise<number>;
 
   // the queue
+  /**
+   * Leases up to `limit` due deliveries, oldest due first. On a shared store,
+   * an endpoint with `max_in_flight` never has more leased deliveries than
+   * that, and one with `rate_limit` is granted no more than that many per
+   * second (burst: one second's worth), counted across every process.
+   */
   claimDeliveries(options: ClaimOptions): Promise<ClaimedDelivery[]>;
   /** Extends the leases this owner still holds; returns the ids it still owns. */
   renewLeases(
@@ -206,6 +223,22 @@ export interface Store {
   recordOutcomes(outcomes: readonly DeliveryOutcome[], policy: HealthPolicy, now: number): Promise<RecordResult>;
   /** Pending deliveries due by `now` (queue depth), for metrics and tests. */
   countDue(now: number): Promise<number>;
+  /**
+   * Calls `listener` when another process may have made work due (a hint:
+   * polling stays the truth). Resolves to an unsubscribe function. A store
+   * used by one process only may never call it.
+   */
+  onDue(listener: () => void): Promise<() => Promise<void>>;
+
+  // retention
+  /**
+   * Deletes up to `batchSize` of the oldest events created before `before`
+   * with their deliveries and attempts, and idempotency records older than
+   * 24 h. Events that still have a pending delivery are kept until it ends.
+   * Only one process prunes at a time (the others return 0 at once).
+   * Returns how many events it deleted; call again until it returns 0.
+   */
+  prune(before: number, batchSize: number): Promise<number>;
 
   // event types the operator added to the built-in catalogue
   listCustomEventTypes(): Promise<EventType[]>;

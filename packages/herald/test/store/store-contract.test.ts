@@ -370,6 +370,39 @@ for (const backend of backends) {
       assert.deepEqual(await store.beginIdempotent("s", "k1", "h3", T0 + 25 * 3600 * 1000), { state: "new" });
     });
 
+    test("prune deletes old finished events with their deliveries and attempts, in batches", async () => {
+      const s: Scope = { accountId: await account(store), mode: "test" };
+      const ep = await addEndpoint(store, s, { enabledEvents: ["service.created"] });
+      const old = T0 - 40 * 86_400_000;
+      const done = [];
+      for (let i = 0; i < 3; i++)
+        done.push((await store.ingestEvent({ event: event(s, "service.created", old + i), maxAttempts: 1 })).event.id);
+      const stillPending = (await store.ingestEvent({ event: event(s, "service.created", old + 10), maxAttempts: 1 }))
+        .deliveries[0];
+      const fresh = (await store.ingestEvent({ event: event(s, "service.created", T0), maxAttempts: 1 })).event.id;
+      const claimed = (await store.claimDeliveries({ owner: "p", limit: 1000, now: T0 + 1, leaseMs: 1000 })).filter(
+        (c) => c.endpoint.id === ep.id && c.delivery.id !== stillPending?.id,
+      );
+      await store.recordOutcomes(
+        claimed.map((c) => outcome(c.delivery.id, ep.id, c.leaseToken, { kind: "failed" }, 500)),
+        POLICY,
+        T0 + 2,
+      );
+      const cutoff = T0 - 30 * 86_400_000;
+      let total = 0;
+      for (let n = await store.prune(cutoff, 2); n > 0; n = await store.prune(cutoff, 2)) {
+        assert.ok(n <= 2, "at most one batch at a time");
+        total += n;
+      }
+      assert.ok(total >= 3);
+      for (const id of done) assert.equal(await store.getEvent(s, id), null);
+      assert.ok(await store.getEvent(s, fresh), "recent events stay");
+      const pending = await store.getDelivery(s, stillPending?.id as string);
+      assert.equal(pending?.status, "pending", "an event with a pending delivery stays until it ends");
+      const left = await store.listDeliveries(s, { endpointId: ep.id }, { limit: 100 });
+      assert.equal(left.data.length, 2);
+    });
+
     test("accounts, keys and custom event types", async () => {
       const id = await account(store, "free");
       assert.equal((await store.getAccount(id))?.plan, "free");

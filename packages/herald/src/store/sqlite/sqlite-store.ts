@@ -63,6 +63,9 @@ export async function openSqliteStore(file: string): Promise<SqliteStore> {
 }
 
 export class SqliteStore implements Store {
+  readonly kind = "sqlite" as const;
+  /** One process per file (server/data-dir-lock.ts): limits are kept by that process's lanes. */
+  readonly shared = false;
   readonly db: Database;
   readonly #st: Statements;
   readonly #ingest: GroupCommit<IngestInput, IngestResult>;
@@ -483,6 +486,38 @@ export class SqliteStore implements Store {
     return Number(
       this.#st.get("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?", now)?.n,
     );
+  }
+
+  async onDue(_listener: () => void): Promise<() => Promise<void>> {
+    // One process: whoever makes work due is the process that runs it.
+    return async () => {};
+  }
+
+  async prune(before: number, batchSize: number): Promise<number> {
+    const tx = this.db.transaction(() => {
+      const ids = this.#st
+        .all(
+          `SELECT id FROM events e WHERE e.created < ?
+             AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending')
+           ORDER BY e.created LIMIT ?`,
+          before,
+          batchSize,
+        )
+        .map((r) => r.id as string);
+      if (ids.length > 0) {
+        const list = JSON.stringify(ids);
+        this.#st.run(
+          `DELETE FROM attempts WHERE delivery_id IN
+             (SELECT id FROM deliveries WHERE event_id IN (SELECT value FROM json_each(?)))`,
+          list,
+        );
+        this.#st.run("DELETE FROM deliveries WHERE event_id IN (SELECT value FROM json_each(?))", list);
+        this.#st.run("DELETE FROM events WHERE id IN (SELECT value FROM json_each(?))", list);
+      }
+      this.#st.run("DELETE FROM idempotency_keys WHERE created < ?", Date.now() - IDEMPOTENCY_TTL_MS);
+      return ids.length;
+    });
+    return tx.immediate();
   }
 
   // event types

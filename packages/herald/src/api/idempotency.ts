@@ -8,16 +8,21 @@
  * in onSend, before the answer leaves: a retry that arrives after the client
  * saw the answer always finds it. 5xx answers release the key so a retry runs
  * again.
+ *
+ * Stored answers are sealed with the secret box: the answer to creating a key
+ * or an endpoint, or to rotating a secret, carries that secret, and secrets
+ * are never kept in clear at rest.
  */
 import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { conflict, invalid } from "../domain/errors.js";
+import type { SecretBox } from "../secrets/secret-box.js";
 import type { Store } from "../store/store.js";
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
 export const MAX_KEY_LENGTH = 255;
 
-export function idempotencyHooks(store: Store) {
+export function idempotencyHooks(store: Store, box: SecretBox) {
   async function preHandler(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
     if (request.method !== "POST") return undefined;
     const key = request.headers[IDEMPOTENCY_HEADER];
@@ -34,7 +39,11 @@ export function idempotencyHooks(store: Store) {
         request.idempotency = { scope, key };
         return undefined;
       case "replay":
-        return reply.code(begun.status).header("idempotent-replayed", "true").type("application/json").send(begun.body);
+        return reply
+          .code(begun.status)
+          .header("idempotent-replayed", "true")
+          .type("application/json")
+          .send(box.open(begun.body));
       case "mismatch":
         throw conflict(
           "idempotency_key_reused",
@@ -56,7 +65,7 @@ export function idempotencyHooks(store: Store) {
     request.idempotency = null;
     try {
       if (reply.statusCode < 500 && typeof payload === "string") {
-        await store.completeIdempotent(claimed.scope, claimed.key, reply.statusCode, payload);
+        await store.completeIdempotent(claimed.scope, claimed.key, reply.statusCode, box.seal(payload));
       } else {
         await store.abortIdempotent(claimed.scope, claimed.key);
       }

@@ -33,6 +33,12 @@ export interface HeraldConfig {
   workers: boolean;
   /** Serve no API, only deliver (`--workers-only`). Default false. */
   workersOnly: boolean;
+  /**
+   * How long a claim holds a delivery before another process may take it
+   * (`HERALD_LEASE_MS`). Default 30 000. Shorter means faster recovery after
+   * a crash; it must stay well above the delivery timeout.
+   */
+  leaseMs: number;
   /** Master key for secrets at rest (base64 or hex of 32 bytes). Default: `master.key` in the data dir. */
   masterKey: string | null;
 }
@@ -88,6 +94,7 @@ export function resolveConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = proces
     workers,
     workersOnly,
     masterKey: pick(undefined, "HERALD_MASTER_KEY") ?? null,
+    leaseMs: int(pick(undefined, "HERALD_LEASE_MS") ?? "30000", "lease", 1000, 3_600_000),
   };
 }
 

@@ -20,6 +20,7 @@ export interface Bootstrap {
 }
 
 export async function bootstrap(store: Store, box: SecretBox, config: HeraldConfig, now: number): Promise<Bootstrap> {
+  await checkMasterKey(store, box);
   let adminTokenHash: string;
   let createdToken: string | null = null;
   if (config.adminToken !== null) {
@@ -42,19 +43,40 @@ export async function bootstrap(store: Store, box: SecretBox, config: HeraldConf
   }
 
   let demo: Bootstrap["demo"] = null;
-  if ((await store.countAccounts()) === 0 && (await store.setSettingIfAbsent("demo_created", "1")) === "1") {
-    const claimed = await store.getSetting("demo_account");
-    if (claimed === null) {
-      const accountId = newId(ID_PREFIX.account);
-      await store.setSetting("demo_account", accountId);
-      await store.createAccount({ id: accountId, name: "Demo", plan: "pro", created: now });
-      const testKey = newSecretKey("test");
-      await store.createApiKey(
-        { id: newId(ID_PREFIX.apiKey), accountId, mode: "test", created: now, revokedAt: null },
-        hashSecret(testKey),
-      );
-      demo = { accountId, testKey };
-    }
+  // Several processes may start at once on a fresh database: the one whose
+  // nonce lands first creates the demo account, the others see it taken.
+  const nonce = newId("boot");
+  if ((await store.countAccounts()) === 0 && (await store.setSettingIfAbsent("demo_account_claim", nonce)) === nonce) {
+    const accountId = newId(ID_PREFIX.account);
+    await store.createAccount({ id: accountId, name: "Demo", plan: "pro", created: now });
+    const testKey = newSecretKey("test");
+    await store.createApiKey(
+      { id: newId(ID_PREFIX.apiKey), accountId, mode: "test", created: now, revokedAt: null },
+      hashSecret(testKey),
+    );
+    demo = { accountId, testKey };
   }
   return { adminTokenHash, newAdminToken: createdToken, operatorSecret, newOperatorSecret, demo };
+}
+
+const KEY_CHECK = "herald-master-key-check";
+
+/**
+ * Refuses to start with a master key other than the one the store's secrets
+ * were sealed with: every signature would otherwise fail, silently, at
+ * delivery time. (Processes sharing one PostgreSQL must share the key.)
+ */
+async function checkMasterKey(store: Store, box: SecretBox): Promise<void> {
+  const stored = await store.setSettingIfAbsent("master_key_check", box.seal(KEY_CHECK));
+  let ok = false;
+  try {
+    ok = box.open(stored) === KEY_CHECK;
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new Error(
+      "This master key cannot open the store's secrets. Set HERALD_MASTER_KEY (or the data dir's master.key) to the key the store was created with.",
+    );
+  }
 }

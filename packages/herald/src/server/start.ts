@@ -3,7 +3,7 @@
  * state, starts the delivery engine and the HTTP API, and wires graceful
  * shutdown. Everything else receives its parts from here.
  */
-import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { buildApp } from "../api/app.js";
 import type { HeraldConfig } from "../config/config.js";
@@ -13,16 +13,18 @@ import { OperatorNotices } from "../delivery/operator-notices.js";
 import { RetryPolicy } from "../delivery/retry-policy.js";
 import { loadMasterKey } from "../secrets/master-key.js";
 import { SecretBox } from "../secrets/secret-box.js";
-import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
 import { VERSION } from "../version.js";
 import { bootstrap } from "./bootstrap.js";
-import { lockDataDir } from "./data-dir-lock.js";
+import { buildHealthApp } from "./health-app.js";
+import { openStore } from "./open-store.js";
+import { RetentionJob } from "./retention.js";
 
 export interface RunningServer {
   url: string;
   store: Store;
   engine: DeliveryEngine | null;
+  retention: RetentionJob;
   /** Graceful stop: no new requests or claims, in-flight deliveries finish (bounded), leases given back. */
   stop(): Promise<void>;
 }
@@ -41,25 +43,17 @@ export async function startServer(config: HeraldConfig, options: StartOptions = 
   const logger = options.logger ?? pino({ level: process.env.HERALD_LOG_LEVEL ?? "info" }, pino.destination(2));
   const now = Date.now();
 
-  if (config.databaseUrl !== null) {
-    throw new Error(
-      "The PostgreSQL store is not available in this build yet; omit --database-url to use the embedded store.",
-    );
-  }
-  const unlock = lockDataDir(config.dataDir);
-  let store: Store;
+  const { store, release } = await openStore(config, logger, now);
+  let boot: Awaited<ReturnType<typeof bootstrap>>;
+  let box: SecretBox;
   try {
-    const sqlite = await openSqliteStore(join(config.dataDir, "herald.db"));
-    const freed = sqlite.releaseAllLeases(now);
-    if (freed > 0) logger.info({ count: freed }, "took back deliveries leased by a previous run");
-    store = sqlite;
+    box = new SecretBox(loadMasterKey(config.masterKey ?? undefined, config.dataDir));
+    boot = await bootstrap(store, box, config, now);
   } catch (err) {
-    unlock();
+    await store.close();
+    release();
     throw err;
   }
-
-  const box = new SecretBox(loadMasterKey(config.masterKey ?? undefined, config.dataDir));
-  const boot = await bootstrap(store, box, config, now);
   const retry = new RetryPolicy({ schedule: config.retrySchedule });
 
   let engine: DeliveryEngine | null = null;
@@ -85,21 +79,30 @@ export async function startServer(config: HeraldConfig, options: StartOptions = 
         failingForMs: options.engine?.autoDisableAfterMs ?? DEFAULT_HEALTH_POLICY.failingForMs,
         minConsecutiveFailures: options.engine?.autoDisableMinFailures ?? DEFAULT_HEALTH_POLICY.minConsecutiveFailures,
       },
-      ...(options.engine?.leaseMs === undefined ? {} : { leaseMs: options.engine.leaseMs }),
+      leaseMs: options.engine?.leaseMs ?? config.leaseMs,
     });
     engine.start();
   }
+  // Other processes' ingests, resends and recoveries wake this one at once;
+  // polling stays the truth if a notification is lost.
+  const local = engine;
+  const unlisten = local === null ? null : await store.onDue(() => local.wake());
 
-  const app = await buildApp({
-    store,
-    secretBox: box,
-    adminTokenHash: boot.adminTokenHash,
-    maxAttempts: retry.maxAttempts,
-    allowPrivateTargets: config.allowPrivateTargets,
-    version: VERSION,
-    logger: false,
-    ...(engine === null ? {} : { delivery: engine }),
-  });
+  const retention = new RetentionJob({ store, logger, retentionDays: config.retentionDays });
+  retention.start();
+
+  const app: FastifyInstance = config.workersOnly
+    ? buildHealthApp(store)
+    : await buildApp({
+        store,
+        secretBox: box,
+        adminTokenHash: boot.adminTokenHash,
+        maxAttempts: retry.maxAttempts,
+        allowPrivateTargets: config.allowPrivateTargets,
+        version: VERSION,
+        logger: false,
+        ...(engine === null ? {} : { delivery: engine }),
+      });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.port;
@@ -117,11 +120,13 @@ export async function startServer(config: HeraldConfig, options: StartOptions = 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       await app.close();
+      await unlisten?.();
+      await retention.stop();
       await engine?.stop(config.deliveryTimeoutMs + 1000);
       await store.close();
-      unlock();
+      release();
     })();
     return stopping;
   };
-  return { url, store, engine, stop };
+  return { url, store, engine, retention, stop };
 }

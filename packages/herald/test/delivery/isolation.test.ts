@@ -14,12 +14,14 @@ describe("endpoint isolation and limits", () => {
   const receivers: Receiver[] = [];
 
   before(async () => {
-    h = await startHerald({ retrySchedule: "1h", deliveryTimeout: "2000" });
+    // A long timeout: within this test no hanging request ends, whatever the machine's load.
+    h = await startHerald({ retrySchedule: "1h", deliveryTimeout: "20000" });
     key = (await h.account()).testKey;
   });
   after(async () => {
-    await h.stop();
+    // Receivers first: closing them ends the hanging requests, so the graceful stop is quick.
     await Promise.all(receivers.map((r) => r.close()));
+    await h.stop();
   });
 
   test("an endpoint that hangs until the timeout does not hold back a healthy one", async () => {
@@ -31,9 +33,10 @@ describe("endpoint isolation and limits", () => {
     const N = 60;
     for (let i = 0; i < N; i++) await emit(h, key);
     await healthy.waitFor(N);
+    await slow.waitFor(20);
     // Every healthy delivery has arrived while the slow endpoint has not had a
-    // single attempt end yet (its first ends at the 2 s timeout), and its
-    // in-flight cap kept it from taking more than its share.
+    // single attempt end yet (its first ends at the 20 s timeout), and its
+    // in-flight cap (default 20) kept it from taking more than its share.
     const slowDone = await h.api("GET", `/v1/deliveries?limit=100&status=pending`, undefined, key);
     assert.equal(healthy.received.length, N);
     assert.ok(

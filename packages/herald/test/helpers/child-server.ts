@@ -11,6 +11,8 @@ export interface ChildHerald {
   url: string;
   child: ChildProcess;
   stdout: string[];
+  /** What it wrote to stderr so far (its JSON logs). */
+  stderr(): string;
   /** Resolves with the exit code (or signal name). */
   exited: Promise<number | string>;
 }
@@ -48,5 +50,5 @@ export async function spawnHerald(args: string[], env: NodeJS.ProcessEnv = {}): 
     });
     void exited.then((code) => reject(new Error(`herald exited (${code}) before listening: ${stderr}`)));
   });
-  return { url, child, stdout, exited };
+  return { url, child, stdout, stderr: () => stderr, exited };
 }

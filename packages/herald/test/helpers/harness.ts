@@ -1,19 +1,24 @@
 /**
- * The API in-process, on a real SQLite store in a fresh temp dir, called
- * through Fastify's `inject` (no sockets: the network adds nothing to API
- * tests). Every part is real; nothing is mocked.
+ * The API in-process, on a real store of its own (a fresh SQLite file by
+ * default, or any backend of test/store/backends.ts), called through
+ * Fastify's `inject` (no sockets: the network adds nothing to API tests).
+ * Every part is real; nothing is mocked.
  *
  * ```ts
- * const h = await startApi();
- * after(() => h.close());
- * const acct = await h.account();
- * const res = await h.api("POST", "/v1/webhooks", { url, enabled_events: ["*"] }, acct.testKey);
+ * for (const backend of backends) {
+ *   describe(`webhooks API (${backend.name})`, { skip: backend.skip ?? false }, () => {
+ *     let h: ApiHarness;
+ *     before(async () => { h = await startApi({}, backend); });
+ *     after(() => h.close());
+ *     test("…", async () => {
+ *       const acct = await h.account();
+ *       const res = await h.api("POST", "/v1/webhooks", { url, enabled_events: ["*"] }, acct.testKey);
+ *     });
+ *   });
+ * }
  * ```
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/api/app.js";
 import type { ApiDeps } from "../../src/api/deps.js";
@@ -21,8 +26,8 @@ import { ID_PREFIX, newId } from "../../src/domain/ids.js";
 import type { Mode, Plan } from "../../src/domain/types.js";
 import { hashSecret } from "../../src/secrets/api-key.js";
 import { SecretBox } from "../../src/secrets/secret-box.js";
-import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../../src/store/store.js";
+import { type Backend, backends } from "../store/backends.js";
 
 export type Json = any;
 
@@ -56,8 +61,6 @@ export interface ApiHarness {
   secretBox: SecretBox;
   /** The operator token the app accepts. */
   adminToken: string;
-  /** The temp dir holding the database; removed by close(). */
-  dir: string;
   /**
    * Calls the API. `token` defaults to the operator token; pass `null` for no
    * Authorization header. `body` undefined sends no body.
@@ -70,28 +73,22 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-/** A real SQLite store in a new temp dir. */
-export async function tempStore(
-  prefix = "herald-api-",
-): Promise<{ store: Store; dir: string; close(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  const store = await openSqliteStore(join(dir, "herald.db"));
-  return {
-    store,
-    dir,
-    async close() {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/** SQLite: runs everywhere, no server needed. */
+const defaultBackend = backends[0] as Backend;
+
+/** A fresh, empty store of `backend`; close() removes it (file or database) again. */
+export async function tempStore(backend: Backend = defaultBackend): Promise<{ store: Store; close(): Promise<void> }> {
+  const store = await backend.open();
+  return { store, close: () => store.close() };
 }
 
 /**
- * Builds the app on a fresh store. `deps` overrides the defaults:
- * maxAttempts 8, private targets refused in live mode, no delivery engine.
+ * Builds the app on a fresh store of `backend` (default SQLite). `deps`
+ * overrides the defaults: maxAttempts 8, private targets refused in live
+ * mode, no delivery engine; a `deps.store` is used as is (and not closed).
  */
-export async function startApi(deps: Partial<ApiDeps> = {}): Promise<ApiHarness> {
-  const temp = deps.store === undefined ? await tempStore() : null;
+export async function startApi(deps: Partial<ApiDeps> = {}, backend: Backend = defaultBackend): Promise<ApiHarness> {
+  const temp = deps.store === undefined ? await tempStore(backend) : null;
   const store = deps.store ?? (temp as { store: Store }).store;
   const adminToken = `hat_test_${randomBytes(16).toString("hex")}`;
   const secretBox = deps.secretBox ?? new SecretBox(randomBytes(32));
@@ -150,7 +147,6 @@ export async function startApi(deps: Partial<ApiDeps> = {}): Promise<ApiHarness>
     store,
     secretBox,
     adminToken,
-    dir: temp?.dir ?? "",
     api,
     account,
     key,

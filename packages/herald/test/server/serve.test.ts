@@ -13,12 +13,13 @@ import { spawnHerald } from "../helpers/child-server.js";
 import { eventually } from "../helpers/live-server.js";
 import { startReceiver } from "../helpers/receiver.js";
 
-async function call(url: string, method: string, path: string, token: string, body?: unknown) {
+async function call(url: string, method: string, path: string, token: string, body?: unknown, headers = {}) {
   const res = await request(`${url}${path}`, {
     method: method as "POST",
     headers: {
       authorization: `Bearer ${token}`,
       ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...headers,
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
@@ -54,10 +55,27 @@ describe("herald serve", () => {
     // a second process on the same data dir is refused
     await assert.rejects(spawnHerald(["--data-dir", dataDir]), /Another Herald/);
 
-    // secrets made on this store never sit on disk in clear
+    // secrets made on this store never sit on disk in clear, not even in the
+    // stored answer of an idempotent request that returned one
     const r = await startReceiver();
-    const ep = await call(h.url, "POST", "/v1/webhooks", demo[2] as string, { url: r.url, enabled_events: ["*"] });
+    const ep = await call(
+      h.url,
+      "POST",
+      "/v1/webhooks",
+      demo[2] as string,
+      { url: r.url, enabled_events: ["*"] },
+      { "idempotency-key": "create-endpoint-1" },
+    );
     assert.equal(ep.status, 201);
+    const replay = await call(
+      h.url,
+      "POST",
+      "/v1/webhooks",
+      demo[2] as string,
+      { url: r.url, enabled_events: ["*"] },
+      { "idempotency-key": "create-endpoint-1" },
+    );
+    assert.equal(replay.body.secret, ep.body.secret, "the replay answers the first answer");
     await call(h.url, "POST", "/v1/events", demo[2] as string, { type: "payment.succeeded", data: { object: {} } });
     await r.waitFor(1);
     await r.close();

@@ -7,7 +7,7 @@ import { ID_PREFIX, newId } from "../../src/domain/ids.js";
 import type { Scope } from "../../src/domain/types.js";
 import type { DeliveryOutcome, HealthPolicy, Store } from "../../src/store/store.js";
 import { backends } from "./backends.js";
-import { account, addEndpoint, event, T0 } from "./fixtures.js";
+import { account, addEndpoint, endpoint, event, T0 } from "./fixtures.js";
 
 const POLICY: HealthPolicy = { failingForMs: 5 * 86_400_000, minConsecutiveFailures: 20 };
 
@@ -90,6 +90,51 @@ for (const backend of backends) {
         store.ingestEvent({ event: { ...ev, accountId: other.accountId }, maxAttempts: 8 }),
         (e: Error & { code?: string }) => e.code === "event_id_taken",
       );
+    });
+
+    test("events arriving together: a repeated id is one event, another account's is refused", async () => {
+      const s: Scope = { accountId: await account(store), mode: "test" };
+      await addEndpoint(store, s, { enabledEvents: ["customer.updated"] });
+      await addEndpoint(store, s, { enabledEvents: ["customer.*"] });
+      const ev = event(s, "customer.updated");
+      const other = await account(store);
+      // Submitted in one tick: the same group commit on backends that batch.
+      const [first, again, stolen, fresh] = await Promise.allSettled([
+        store.ingestEvent({ event: ev, maxAttempts: 3 }),
+        store.ingestEvent({ event: ev, maxAttempts: 3 }),
+        store.ingestEvent({ event: { ...ev, accountId: other }, maxAttempts: 3 }),
+        store.ingestEvent({ event: event(s, "customer.updated"), maxAttempts: 3 }),
+      ]);
+      assert.ok(first.status === "fulfilled" && again.status === "fulfilled" && fresh.status === "fulfilled");
+      assert.equal(first.value.duplicate, false);
+      assert.equal(again.value.duplicate, true);
+      assert.deepEqual(again.value.deliveries.map((d) => d.id).sort(), first.value.deliveries.map((d) => d.id).sort());
+      assert.equal(first.value.deliveries.length, 2);
+      assert.equal(fresh.value.deliveries.length, 2);
+      assert.ok(stolen.status === "rejected" && (stolen.reason as { code?: string }).code === "event_id_taken");
+      const stored = await store.listDeliveries(s, { eventId: ev.id }, { limit: 10 });
+      assert.equal(stored.data.length, 2);
+    });
+
+    test("concurrent endpoint creates never exceed the limit", async () => {
+      const s: Scope = { accountId: await account(store), mode: "test" };
+      const results = await Promise.allSettled(Array.from({ length: 8 }, () => store.createEndpoint(endpoint(s), 3)));
+      assert.equal(results.filter((r) => r.status === "fulfilled").length, 3);
+      for (const r of results) {
+        if (r.status === "rejected") assert.equal((r.reason as { code?: string }).code, "endpoint_limit_reached");
+      }
+      const sameUrl = await Promise.allSettled(
+        Array.from({ length: 4 }, () =>
+          store.createEndpoint(endpoint({ ...s, mode: "live" }, { url: "https://same.example.com/x" }), 20),
+        ),
+      );
+      assert.equal(sameUrl.filter((r) => r.status === "fulfilled").length, 1, "one endpoint per URL");
+    });
+
+    test("concurrent requests with one Idempotency-Key: exactly one goes ahead", async () => {
+      const states = await Promise.all(Array.from({ length: 6 }, () => store.beginIdempotent("race", "k", "h", T0)));
+      assert.equal(states.filter((x) => x.state === "new").length, 1);
+      assert.ok(states.every((x) => x.state === "new" || x.state === "in_progress"));
     });
 
     test("endpoint limit, url uniqueness and scoped reads", async () => {
@@ -217,6 +262,37 @@ for (const backend of backends) {
       assert.ok(
         back.find((c) => c.delivery.id === r.claimed[0]?.delivery.id),
         "a released lease is due at once",
+      );
+    });
+
+    test("hand-off leaves deliveries to limited endpoints in the queue on a shared store", async () => {
+      const s: Scope = { accountId: await account(store), mode: "test" };
+      const plain = await addEndpoint(store, s, { enabledEvents: ["checkout.session.completed"] });
+      const capped = await addEndpoint(store, s, { enabledEvents: ["checkout.session.completed"], maxInFlight: 3 });
+      const paced = await addEndpoint(store, s, { enabledEvents: ["checkout.session.completed"], rateLimit: 5 });
+      const ev = event(s, "checkout.session.completed", T0);
+      const r = await store.ingestEvent({ event: ev, maxAttempts: 3, leaseTo: { owner: "local", leaseMs: 30_000 } });
+      assert.equal(r.deliveries.length, 3);
+      const handed = r.claimed.map((c) => c.endpoint.id).sort();
+      if (!store.shared) {
+        // One process: its own lanes keep the limits, so everything is handed over.
+        assert.deepEqual(handed, [plain.id, capped.id, paced.id].sort());
+        return;
+      }
+      assert.deepEqual(handed, [plain.id], "only the endpoint without limits is handed over");
+      const queued = r.deliveries.filter((d) => d.endpointId !== plain.id);
+      assert.ok(
+        queued.every((d) => d.nextAttemptAt === ev.created),
+        "the others are due now",
+      );
+      const claimed = await store.claimDeliveries({ owner: "x", limit: 100, now: T0, leaseMs: 1000 });
+      assert.deepEqual(
+        claimed
+          .filter((c) => c.delivery.eventId === ev.id)
+          .map((c) => c.endpoint.id)
+          .sort(),
+        [capped.id, paced.id].sort(),
+        "and a claim takes them under their limits",
       );
     });
 

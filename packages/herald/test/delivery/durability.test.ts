@@ -84,7 +84,10 @@ describe("durability across crashes", () => {
     await h.exited;
     await emitting;
     const before = r.received.length;
-    assert.ok(before < accepted.size * 3, `work was outstanding at the kill (${before} of ${accepted.size * 3} delivered)`);
+    assert.ok(
+      before < accepted.size * 3,
+      `work was outstanding at the kill (${before} of ${accepted.size * 3} delivered)`,
+    );
 
     h = await spawnHerald(args);
     const want = accepted.size * 3;

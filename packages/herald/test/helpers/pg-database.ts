@@ -4,7 +4,7 @@
  * from outside Herald (terminating its connections, checking its rows).
  */
 import pg from "pg";
-import { createDatabase, TEST_DATABASE_URL, type TestDatabase as Db } from "../store/postgres-databases.js";
+import { createDatabase, type TestDatabase as Db, TEST_DATABASE_URL } from "../store/postgres-databases.js";
 
 /** The PostgreSQL server the tests use, or "" when there is none. */
 export const PG_URL = TEST_DATABASE_URL ?? "";

@@ -13,6 +13,8 @@ import { IDEMPOTENCY_HEADER, idempotencyHooks, MAX_KEY_LENGTH } from "./idempote
 import "./request-context.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { deliveryRoutes } from "./routes/deliveries.js";
+import { docsRoutes } from "./routes/docs.js";
+import { eventStreamRoutes } from "./routes/event-stream.js";
 import { eventTypeRoutes } from "./routes/event-types.js";
 import { eventRoutes } from "./routes/events.js";
 import { healthRoutes } from "./routes/health.js";
@@ -83,6 +85,22 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
         description:
           "Durable, signed webhook delivery. Errors: `{error: {type, code, message, param?}}`; times are unix seconds.",
       },
+      tags: [
+        { name: "Health", description: "Liveness of the server and its store." },
+        { name: "Accounts", description: "Operator only: the platform's sellers and their secret keys." },
+        {
+          name: "Events",
+          description:
+            "What happened on the platform. Each event is stored once and sent to every subscribed endpoint; " +
+            "test-mode events also stream to `herald listen`.",
+        },
+        { name: "Event types", description: "The catalogue of event types endpoints subscribe to." },
+        {
+          name: "Webhook endpoints",
+          description: "Where an account's events are sent, signed with the endpoint's `whsec_` secret.",
+        },
+        { name: "Deliveries", description: "One event for one endpoint, with every attempt made to send it." },
+      ],
       components: {
         securitySchemes: {
           operatorToken: {
@@ -106,15 +124,17 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
 
   const resolvers: PrincipalResolver[] = [bearerResolver(deps)];
   app.addHook("onRequest", authenticate(resolvers));
-  const idempotency = idempotencyHooks(deps.store);
+  const idempotency = idempotencyHooks(deps.store, deps.secretBox);
   app.addHook("preHandler", idempotency.preHandler);
   app.addHook("onSend", idempotency.onSend);
 
   const api = app.withTypeProvider<TypeBoxProvider>();
   healthRoutes(api, deps);
   openapiRoutes(api);
+  docsRoutes(api);
   accountRoutes(api, deps);
   eventRoutes(api, deps);
+  eventStreamRoutes(api, deps);
   eventTypeRoutes(api, deps);
   webhookRoutes(api, deps);
   deliveryRoutes(api, deps);

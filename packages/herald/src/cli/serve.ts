@@ -1,6 +1,5 @@
 import { Command } from "commander";
 import { resolveConfig, type ServeFlags } from "../config/config.js";
-import { startServer } from "../server/start.js";
 
 export function serveCommand(): Command {
   return new Command("serve")
@@ -28,6 +27,9 @@ export function serveCommand(): Command {
     .option("--workers-only", "deliver only; serve no API")
     .action(async (flags: ServeFlags) => {
       const config = resolveConfig(flags);
+      // Loaded here, not at the top: the client commands (listen, trigger, …) share this
+      // binary and should not pay for loading the server, its stores and drivers.
+      const { startServer } = await import("../server/start.js");
       const server = await startServer(config);
       let signals = 0;
       const shutdown = (signal: string): void => {

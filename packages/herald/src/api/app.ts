@@ -12,6 +12,8 @@ import { errorHandler, notFoundHandler } from "./errors.js";
 import { IDEMPOTENCY_HEADER, idempotencyHooks, MAX_KEY_LENGTH } from "./idempotency.js";
 import "./request-context.js";
 import { accountRoutes } from "./routes/accounts.js";
+import { dashboardRoutes } from "./routes/dashboard.js";
+import { dashboardStaticRoutes } from "./routes/dashboard-static.js";
 import { deliveryRoutes } from "./routes/deliveries.js";
 import { docsRoutes } from "./routes/docs.js";
 import { eventStreamRoutes } from "./routes/event-stream.js";
@@ -26,6 +28,7 @@ import { AttemptSchema, DeliverySchema } from "./schemas/deliveries.js";
 import { EventTypeSchema } from "./schemas/event-types.js";
 import { EventSchema } from "./schemas/events.js";
 import { DeletedEndpointSchema, EndpointSchema, RecoverySchema } from "./schemas/webhooks.js";
+import { sessionResolver } from "./session.js";
 import type { TypeBoxProvider } from "./type-provider.js";
 import { formatValidationErrors, installValidation } from "./validation.js";
 
@@ -100,6 +103,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
           description: "Where an account's events are sent, signed with the endpoint's `whsec_` secret.",
         },
         { name: "Deliveries", description: "One event for one endpoint, with every attempt made to send it." },
+        { name: "Dashboard", description: "Sign-in links and cookie sessions of the web dashboard at /dashboard/." },
       ],
       components: {
         securitySchemes: {
@@ -122,7 +126,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   for (const schema of COMPONENTS) app.addSchema(schema);
 
-  const resolvers: PrincipalResolver[] = [bearerResolver(deps)];
+  // A bearer credential wins; otherwise the dashboard's cookie session.
+  const resolvers: PrincipalResolver[] = [bearerResolver(deps), sessionResolver(deps)];
   app.addHook("onRequest", authenticate(resolvers));
   const idempotency = idempotencyHooks(deps.store, deps.secretBox);
   app.addHook("preHandler", idempotency.preHandler);
@@ -138,6 +143,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   eventTypeRoutes(api, deps);
   webhookRoutes(api, deps);
   deliveryRoutes(api, deps);
+  dashboardRoutes(api, deps);
+  dashboardStaticRoutes(api);
   return app;
 }
 

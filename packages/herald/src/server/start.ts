@@ -6,6 +6,7 @@
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { buildApp } from "../api/app.js";
+import { createDashboardLink } from "../api/session.js";
 import type { HeraldConfig } from "../config/config.js";
 import { Dispatcher } from "../delivery/dispatcher.js";
 import { DEFAULT_HEALTH_POLICY, DeliveryEngine } from "../delivery/engine.js";
@@ -114,6 +115,10 @@ export async function startServer(config: HeraldConfig, options: StartOptions = 
   if (boot.newOperatorSecret) print(`Operator webhook secret (shown once): ${boot.operatorSecret}`);
   if (boot.demo !== null) {
     print(`Demo account ${boot.demo.accountId}, test secret key (shown once): ${boot.demo.testKey}`);
+    if (!config.workersOnly) {
+      const link = await createDashboardLink(store, boot.demo.accountId, "test", url);
+      print(`Dashboard sign-in (expires in 5 minutes): ${link.url}`);
+    }
   }
 
   let stopping: Promise<void> | null = null;

@@ -41,6 +41,11 @@ for (const backend of backends) {
       ["get", "/v1/deliveries", "secretKey"],
       ["get", "/v1/deliveries/{id}", "secretKey"],
       ["post", "/v1/deliveries/{id}/resend", "secretKey"],
+      ["post", "/v1/accounts/{id}/dashboard_links", "operatorToken"],
+      ["get", "/dashboard/login", "none"],
+      ["get", "/v1/dashboard/session", "secretKey"],
+      ["post", "/v1/dashboard/session", "none"],
+      ["delete", "/v1/dashboard/session", "none"],
     ];
 
     describe("GET /openapi.json", () => {

@@ -24,7 +24,7 @@ export interface ApiDeps {
    * Default: none (workers elsewhere claim them from the store).
    */
   delivery?: {
-    leaseTo: { owner: string; leaseMs: number };
+    leaseTo: { owner: string; leaseMs: number; accepts?: (endpointId: string) => boolean };
     accept(claimed: ClaimedDelivery[]): void;
     /** Due work was queued without a lease (resend, recover): look for it now instead of at the next poll. */
     wake(): void;

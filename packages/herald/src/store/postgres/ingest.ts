@@ -167,7 +167,7 @@ function fanOut(input: IngestInput, scopeEndpoints: Endpoint[], leaseTokens: Lea
     // Shared store: only the claim can keep an endpoint's limits across
     // processes, so its deliveries are written unleased and due now.
     const limited = isLimited(endpoint);
-    const lease = token !== null && !limited ? token : null;
+    const lease = token !== null && !limited && (leaseTo?.accepts?.(endpoint.id) ?? true) ? token : null;
     const d: Delivery = {
       id: newId(ID_PREFIX.delivery),
       accountId: event.accountId,

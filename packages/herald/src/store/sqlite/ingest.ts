@@ -32,10 +32,13 @@ export function ingestOne(st: Statements, input: IngestInput, leaseToken: () => 
 
   const targets = subscribedEndpoints(st, input);
   const token = targets.length > 0 ? leaseToken() : null;
-  const due = input.leaseTo === undefined ? event.created : event.created + input.leaseTo.leaseMs;
+  const leased = input.leaseTo?.leaseMs ?? 0;
   const deliveries: Delivery[] = [];
   const claimed: ClaimedDelivery[] = [];
   for (const endpoint of targets) {
+    // A local worker whose lane for this endpoint is full declines it: the
+    // delivery is written due now, unleased, and claimed when there is room.
+    const lease = token !== null && (input.leaseTo?.accepts?.(endpoint.id) ?? true) ? token : null;
     const d: Delivery = {
       id: newId(ID_PREFIX.delivery),
       accountId: event.accountId,
@@ -46,7 +49,7 @@ export function ingestOne(st: Statements, input: IngestInput, leaseToken: () => 
       status: "pending",
       attemptCount: 0,
       maxAttempts: input.maxAttempts,
-      nextAttemptAt: due,
+      nextAttemptAt: lease === null ? event.created : event.created + leased,
       nextTrigger: "scheduled",
       lastResponseStatus: null,
       created: event.created,
@@ -64,12 +67,12 @@ export function ingestOne(st: Statements, input: IngestInput, leaseToken: () => 
       d.endpointId,
       d.maxAttempts,
       d.nextAttemptAt,
-      token,
+      lease,
       d.created,
       d.updated,
     );
     deliveries.push(d);
-    if (token !== null) claimed.push({ delivery: d, leaseToken: token, endpoint, body: event.body });
+    if (lease !== null) claimed.push({ delivery: d, leaseToken: lease, endpoint, body: event.body });
   }
   return { event, duplicate: false, deliveries, claimed };
 }

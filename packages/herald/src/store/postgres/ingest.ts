@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from "pg";
 import { conflict } from "../../domain/errors.js";
 import { endpointWants } from "../../domain/event-types.js";
-import { ID_PREFIX, newId } from "../../domain/ids.js";
+import { newDelivery } from "../../domain/new-delivery.js";
 import type { Delivery, Endpoint, HeraldEvent } from "../../domain/types.js";
 import type { ClaimedDelivery, IngestInput, IngestResult } from "../store.js";
 import type { Settled } from "./group-commit.js";
@@ -168,22 +168,7 @@ function fanOut(input: IngestInput, scopeEndpoints: Endpoint[], leaseTokens: Lea
     // processes, so its deliveries are written unleased and due now.
     const limited = isLimited(endpoint);
     const lease = token !== null && !limited && (leaseTo?.accepts?.(endpoint.id) ?? true) ? token : null;
-    const d: Delivery = {
-      id: newId(ID_PREFIX.delivery),
-      accountId: event.accountId,
-      mode: event.mode,
-      eventId: event.id,
-      eventType: event.type,
-      endpointId: endpoint.id,
-      status: "pending",
-      attemptCount: 0,
-      maxAttempts: input.maxAttempts,
-      nextAttemptAt: lease === null ? event.created : event.created + (leaseTo?.leaseMs ?? 0),
-      nextTrigger: "scheduled",
-      lastResponseStatus: null,
-      created: event.created,
-      updated: event.created,
-    };
+    const d = newDelivery(event, endpoint.id, input.maxAttempts, lease === null ? null : (leaseTo?.leaseMs ?? 0));
     write.delivery(d, lease, limited);
     deliveries.push(d);
     if (lease !== null) claimed.push({ delivery: d, leaseToken: lease, endpoint, body: event.body });

@@ -1,6 +1,6 @@
 import { conflict } from "../../domain/errors.js";
 import { endpointWants } from "../../domain/event-types.js";
-import { ID_PREFIX, newId } from "../../domain/ids.js";
+import { newDelivery } from "../../domain/new-delivery.js";
 import type { Delivery, Endpoint } from "../../domain/types.js";
 import type { ClaimedDelivery, IngestInput, IngestResult } from "../store.js";
 import { type Row, toDelivery, toEndpoint, toEvent } from "./rows.js";
@@ -39,22 +39,7 @@ export function ingestOne(st: Statements, input: IngestInput, leaseToken: () => 
     // A local worker whose lane for this endpoint is full declines it: the
     // delivery is written due now, unleased, and claimed when there is room.
     const lease = token !== null && (input.leaseTo?.accepts?.(endpoint.id) ?? true) ? token : null;
-    const d: Delivery = {
-      id: newId(ID_PREFIX.delivery),
-      accountId: event.accountId,
-      mode: event.mode,
-      eventId: event.id,
-      eventType: event.type,
-      endpointId: endpoint.id,
-      status: "pending",
-      attemptCount: 0,
-      maxAttempts: input.maxAttempts,
-      nextAttemptAt: lease === null ? event.created : event.created + leased,
-      nextTrigger: "scheduled",
-      lastResponseStatus: null,
-      created: event.created,
-      updated: event.created,
-    };
+    const d = newDelivery(event, endpoint.id, input.maxAttempts, lease === null ? null : leased);
     st.run(
       `INSERT INTO deliveries (id, account_id, mode, event_id, event_type, endpoint_id, status, attempt_count, max_attempts,
          next_attempt_at, next_trigger, lease_token, created, updated)

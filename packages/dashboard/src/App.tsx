@@ -3,6 +3,7 @@ import { ApiError, api, type Mode, type Session, setCsrf } from "./api";
 import { EndpointPage } from "./EndpointPage";
 import { EndpointsPage } from "./EndpointsPage";
 import { EventsPage } from "./EventsPage";
+import { ErrorMessage } from "./Messages";
 
 export type View = { page: "endpoints" } | { page: "endpoint"; id: string } | { page: "events" };
 
@@ -80,11 +81,7 @@ export function App() {
           Test mode: you are viewing test data. Live endpoints and events are not shown.
         </div>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       <main key={session.mode}>
         {view.page === "endpoints" && <EndpointsPage onOpen={(id) => setView({ page: "endpoint", id })} />}
         {view.page === "endpoint" && <EndpointPage id={view.id} onBack={() => setView({ page: "endpoints" })} />}
@@ -122,11 +119,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
           required
         />
         <button type="submit">Sign in</button>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorMessage message={error} />
       </form>
     </main>
   );

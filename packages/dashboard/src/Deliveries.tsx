@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, type Delivery, type HeraldEvent, time } from "./api";
 import { Dialog } from "./Dialog";
+import { ErrorMessage } from "./Messages";
 
 /** A table of deliveries with a Resend button and a drawer per delivery. */
 export function DeliveryTable({ deliveries, onChanged }: { deliveries: Delivery[]; onChanged: () => void }) {
@@ -18,11 +19,7 @@ export function DeliveryTable({ deliveries, onChanged }: { deliveries: Delivery[
   if (deliveries.length === 0) return <p className="empty">No deliveries.</p>;
   return (
     <>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       <table>
         <thead>
           <tr>
@@ -77,11 +74,7 @@ function DeliveryDrawer({ id, onClose }: { id: string; onClose: () => void }) {
   }, [id]);
   return (
     <Dialog title={`Delivery ${id}`} onClose={onClose} side>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       {delivery && (
         <>
           <p>

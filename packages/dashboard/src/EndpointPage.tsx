@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { api, type Delivery, type Endpoint, type List } from "./api";
 import { Last24h } from "./Chart";
 import { DeliveryTable } from "./Deliveries";
+import { ErrorMessage, Notice } from "./Messages";
 
 export function EndpointPage({ id, onBack }: { id: string; onBack: () => void }) {
   const [endpoint, setEndpoint] = useState<Endpoint | null>(null);
@@ -57,16 +58,8 @@ export function EndpointPage({ id, onBack }: { id: string; onBack: () => void })
           {endpoint.description} · {endpoint.enabled_events.join(", ")} · {endpoint.signature_scheme}
         </p>
       )}
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Notice message={notice} />
+      <ErrorMessage message={error} />
       <div className="toolbar">
         <label htmlFor="status-filter">Status</label>
         <select id="status-filter" value={status} onChange={(e) => setStatus(e.target.value)}>

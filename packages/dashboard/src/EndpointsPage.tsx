@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api, type Endpoint, type EventType, type List } from "./api";
 import { Dialog, SecretDialog } from "./Dialog";
+import { ErrorMessage, Notice } from "./Messages";
 
 type Modal =
   | { kind: "create" }
@@ -47,16 +48,8 @@ export function EndpointsPage({ onOpen }: { onOpen: (id: string) => void }) {
           Add endpoint
         </button>
       </div>
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Notice message={notice} />
+      <ErrorMessage message={error} />
       {endpoints !== null && endpoints.length === 0 && (
         <div className="empty">
           <p>No endpoints yet. Add one to start receiving events.</p>
@@ -268,11 +261,7 @@ function EndpointForm(props: { endpoint: Endpoint | null; onClose: () => void; o
           })}
         </fieldset>
         <p className="hint">{selected.size} event(s) selected</p>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorMessage message={error} />
         <div className="actions">
           <button type="button" onClick={props.onClose}>
             Cancel
@@ -309,11 +298,7 @@ function RotateDialog(props: { endpoint: Endpoint; onClose: () => void; onRotate
           <option value="3600">In 1 hour</option>
           <option value="86400">In 24 hours</option>
         </select>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorMessage message={error} />
         <div className="actions">
           <button type="button" onClick={props.onClose}>
             Cancel
@@ -347,11 +332,7 @@ function DeleteDialog(props: { endpoint: Endpoint; onClose: () => void; onDelete
         </p>
         <label htmlFor="delete-confirm">Type the endpoint URL to confirm</label>
         <input id="delete-confirm" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorMessage message={error} />
         <div className="actions">
           <button type="button" onClick={props.onClose}>
             Cancel

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { api, type Delivery, type HeraldEvent, type List, time } from "./api";
 import { DeliveryTable } from "./Deliveries";
+import { ErrorMessage } from "./Messages";
 
 export function EventsPage() {
   const [events, setEvents] = useState<HeraldEvent[] | null>(null);
@@ -35,11 +36,7 @@ export function EventsPage() {
         <input id="type-filter" placeholder="payment.*" value={type} onChange={(e) => setType(e.target.value)} />
         <button type="submit">Filter</button>
       </form>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       {events !== null && events.length === 0 && <p className="empty">No events.</p>}
       <ul className="events">
         {(events ?? []).map((ev) => (

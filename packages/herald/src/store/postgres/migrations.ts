@@ -173,4 +173,21 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX idempotency_keys_created ON idempotency_keys (created);
   `,
+  // 2: the audit log, key expiry (rolled keys), the signed request's headers per attempt
+  `
+  CREATE TABLE audit_log (
+    seq BIGSERIAL PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    account_id TEXT,
+    mode TEXT,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    object_id TEXT NOT NULL,
+    details TEXT NOT NULL,
+    created BIGINT NOT NULL
+  );
+  CREATE INDEX audit_log_scope ON audit_log (account_id, seq);
+  ALTER TABLE api_keys ADD COLUMN expires_at BIGINT;
+  ALTER TABLE attempts ADD COLUMN request_headers TEXT;
+  `,
 ];

@@ -121,4 +121,21 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (scope, key)
   );
   `,
+  // 2: the audit log, key expiry (rolled keys), the signed request's headers per attempt
+  `
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    account_id TEXT,
+    mode TEXT,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    object_id TEXT NOT NULL,
+    details TEXT NOT NULL,
+    created INTEGER NOT NULL
+  );
+  CREATE INDEX audit_log_scope ON audit_log (account_id, seq);
+  ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
+  ALTER TABLE attempts ADD COLUMN request_headers TEXT;
+  `,
 ];

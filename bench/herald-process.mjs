@@ -44,7 +44,7 @@ export async function spawnHerald(o) {
     ...(o.args ?? []),
   ];
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, HERALD_LOG_LEVEL: "warn", ...o.env },
+    env: { ...process.env, HERALD_LOG_LEVEL: "warn", HERALD_API_RATE_LIMIT: "0", ...o.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = track(child);

@@ -1,38 +1,54 @@
-import type { Delivery } from "./api";
+import type { EndpointStats } from "./api";
+
+const hourOf = (unix: number) => new Date(unix * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
 /**
- * Deliveries of the last 24 hours, per hour: succeeded (green) over failed
- * (red). Built from the newest deliveries the page already loaded (up to
- * 100), so a busy endpoint's older hours are not all counted.
+ * The endpoint's last 24 hours from GET /v1/webhooks/:id/stats, one column
+ * per hour: attempts that succeeded (green) over those that failed (red),
+ * and below them the hour's mean latency.
  */
-export function Last24h({ deliveries, now = Date.now() }: { deliveries: Delivery[]; now?: number }) {
-  const hours = Array.from({ length: 24 }, () => ({ ok: 0, failed: 0 }));
-  const start = now / 1000 - 24 * 3600;
-  for (const d of deliveries) {
-    if (d.created < start) continue;
-    const bucket = hours[Math.min(23, Math.floor((d.created - start) / 3600))];
-    if (bucket === undefined) continue;
-    if (d.status === "succeeded") bucket.ok++;
-    else if (d.status === "failed" || d.status === "cancelled") bucket.failed++;
-  }
-  const ok = hours.reduce((n, h) => n + h.ok, 0);
-  const failed = hours.reduce((n, h) => n + h.failed, 0);
-  const max = Math.max(1, ...hours.map((h) => h.ok + h.failed));
-  const summary = `Last 24 hours: ${ok} succeeded, ${failed} failed`;
+export function Last24h({ stats }: { stats: EndpointStats | null }) {
+  if (stats === null) return null;
+  const hours = stats.buckets;
+  const attempts = hours.reduce((n, h) => n + h.attempts, 0);
+  const ok = hours.reduce((n, h) => n + h.succeeded, 0);
+  const timed = hours.filter((h) => h.avg_duration_ms !== null);
+  const avg =
+    attempts === 0 ? null : Math.round(timed.reduce((n, h) => n + (h.avg_duration_ms ?? 0) * h.attempts, 0) / attempts);
+  const max = Math.max(1, ...hours.map((h) => h.attempts));
+  const slowest = Math.max(1, ...hours.map((h) => h.avg_duration_ms ?? 0));
+  const rate =
+    attempts === 0
+      ? "no attempts"
+      : `${Math.round((ok / attempts) * 100)}% of ${attempts} ${attempts === 1 ? "attempt" : "attempts"} succeeded`;
+  const summary = `Last 24 hours: ${rate}${avg === null ? "" : `, mean latency ${avg} ms`}`;
   return (
     <figure className="chart">
       <div className="bars" role="img" aria-label={summary}>
-        {hours.map((h, i) => (
+        {hours.map((h) => (
           <div
-            // biome-ignore lint/suspicious/noArrayIndexKey: fixed 24 hourly slots
-            key={i}
+            key={h.start}
             className="bar"
-            title={`${24 - i}h ago: ${h.ok} succeeded, ${h.failed} failed`}
+            title={`${hourOf(h.start)}: ${h.succeeded} succeeded, ${h.failed} failed${
+              h.avg_duration_ms === null ? "" : `, mean ${h.avg_duration_ms} ms, slowest ${h.max_duration_ms} ms`
+            }`}
           >
             <span className="failed" style={{ height: `${(h.failed / max) * 100}%` }} />
-            <span className="ok" style={{ height: `${(h.ok / max) * 100}%` }} />
+            <span className="ok" style={{ height: `${(h.succeeded / max) * 100}%` }} />
           </div>
         ))}
+      </div>
+      <div className="bars latency" aria-hidden="true">
+        {hours.map((h) => (
+          <div key={h.start} className="bar">
+            <span className="latency" style={{ height: `${((h.avg_duration_ms ?? 0) / slowest) * 100}%` }} />
+          </div>
+        ))}
+      </div>
+      <div className="axis" aria-hidden="true">
+        <span>{hours[0] ? hourOf(hours[0].start) : ""}</span>
+        <span>attempts (green: 2xx, red: failed) · mean latency (blue)</span>
+        <span>now</span>
       </div>
       <figcaption>{summary}</figcaption>
     </figure>

@@ -72,6 +72,8 @@ function DeliveryDrawer({ id, onClose }: { id: string; onClose: () => void }) {
       })
       .catch((err) => setError((err as Error).message));
   }, [id]);
+  // The newest attempt that sent a request: its signature and timestamp are the latest.
+  const requestHeaders = delivery?.attempts?.find((a) => a.request_headers)?.request_headers ?? null;
   return (
     <Dialog title={`Delivery ${id}`} onClose={onClose} side>
       <ErrorMessage message={error} />
@@ -81,6 +83,8 @@ function DeliveryDrawer({ id, onClose }: { id: string; onClose: () => void }) {
             <span className={`badge ${delivery.status}`}>{delivery.status}</span> {delivery.event_type} ·{" "}
             {delivery.attempt_count} of {delivery.max_attempts} attempts · next {time(delivery.next_attempt_at)}
           </p>
+          <h3>Request headers</h3>
+          {requestHeaders ? <Headers label="Request headers" headers={requestHeaders} /> : <p>No request sent yet.</p>}
           <h3>Request body</h3>
           <pre className="code">{event ? JSON.stringify(event, null, 2) : "(event no longer stored)"}</pre>
           <h3>Attempts</h3>
@@ -93,6 +97,18 @@ function DeliveryDrawer({ id, onClose }: { id: string; onClose: () => void }) {
                   {time(a.attempted_at)}
                 </p>
                 {a.error && <p className="error">Error: {a.error}</p>}
+                {a.response_headers && (
+                  <details>
+                    <summary>Response headers</summary>
+                    <Headers label={`Response headers of ${a.id}`} headers={a.response_headers} />
+                  </details>
+                )}
+                {a.request_headers && (
+                  <details>
+                    <summary>Request headers</summary>
+                    <Headers label={`Request headers of ${a.id}`} headers={a.request_headers} />
+                  </details>
+                )}
                 <pre className="code response-body">{a.response_body ?? ""}</pre>
               </li>
             ))}
@@ -100,5 +116,21 @@ function DeliveryDrawer({ id, onClose }: { id: string; onClose: () => void }) {
         </>
       )}
     </Dialog>
+  );
+}
+
+/** Header names and values as text (never markup), sorted by name. */
+function Headers({ label, headers }: { label: string; headers: Record<string, string> }) {
+  return (
+    <dl className="headers" aria-label={label}>
+      {Object.entries(headers)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, value]) => (
+          <div key={name} style={{ display: "contents" }}>
+            <dt>{name}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+    </dl>
   );
 }

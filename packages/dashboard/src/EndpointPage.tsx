@@ -1,32 +1,35 @@
 import { useCallback, useEffect, useState } from "react";
-import { api, type Delivery, type Endpoint, type List } from "./api";
+import { api, type Delivery, type Endpoint, type EndpointStats } from "./api";
 import { Last24h } from "./Chart";
 import { DeliveryTable } from "./Deliveries";
 import { ErrorMessage, Notice } from "./Messages";
+import { Pager, usePaged } from "./Pager";
+
+/** Deliveries per page of the endpoint page. */
+const PAGE_SIZE = 25;
 
 export function EndpointPage({ id, onBack }: { id: string; onBack: () => void }) {
   const [endpoint, setEndpoint] = useState<Endpoint | null>(null);
-  const [deliveries, setDeliveries] = useState<Delivery[]>([]);
-  const [recent, setRecent] = useState<Delivery[]>([]);
+  const [stats, setStats] = useState<EndpointStats | null>(null);
   const [status, setStatus] = useState("");
   const [since, setSince] = useState("");
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  const deliveries = usePaged<Delivery>(
+    `/v1/webhooks/${id}/deliveries${status ? `?status=${encodeURIComponent(status)}` : ""}`,
+    PAGE_SIZE,
+  );
+  const reloadDeliveries = deliveries.reload;
   const load = useCallback(async () => {
     try {
       setEndpoint(await api<Endpoint>("GET", `/v1/webhooks/${id}`));
-      const all = (await api<List<Delivery>>("GET", `/v1/webhooks/${id}/deliveries?limit=100`)).data;
-      setRecent(all);
-      setDeliveries(
-        status
-          ? (await api<List<Delivery>>("GET", `/v1/webhooks/${id}/deliveries?limit=50&status=${status}`)).data
-          : all.slice(0, 50),
-      );
+      setStats(await api<EndpointStats>("GET", `/v1/webhooks/${id}/stats`));
+      await reloadDeliveries();
     } catch (err) {
       setError((err as Error).message);
     }
-  }, [id, status]);
+  }, [id, reloadDeliveries]);
   useEffect(() => {
     load();
     const t = setInterval(load, 2000);
@@ -59,7 +62,7 @@ export function EndpointPage({ id, onBack }: { id: string; onBack: () => void })
         </p>
       )}
       <Notice message={notice} />
-      <ErrorMessage message={error} />
+      <ErrorMessage message={error ?? deliveries.error} />
       <div className="toolbar">
         <label htmlFor="status-filter">Status</label>
         <select id="status-filter" value={status} onChange={(e) => setStatus(e.target.value)}>
@@ -81,9 +84,10 @@ export function EndpointPage({ id, onBack }: { id: string; onBack: () => void })
           <button type="submit">Recover</button>
         </form>
       </div>
-      <Last24h deliveries={recent} />
-      <h2>Recent deliveries</h2>
-      <DeliveryTable deliveries={deliveries} onChanged={load} />
+      <Last24h stats={stats} />
+      <h2>Deliveries</h2>
+      {deliveries.data !== null && <DeliveryTable deliveries={deliveries.data} onChanged={load} />}
+      <Pager label="Deliveries" pager={deliveries.pager} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api, type Endpoint, type EventType, type List } from "./api";
 import { Dialog, SecretDialog } from "./Dialog";
+import { LastDelivery, SuccessRate, useStats } from "./Health";
 import { ErrorMessage, Notice } from "./Messages";
 
 type Modal =
@@ -16,6 +17,7 @@ export function EndpointsPage({ onOpen }: { onOpen: (id: string) => void }) {
   const [modal, setModal] = useState<Modal>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const stats = useStats(useMemo(() => (endpoints ?? []).map((ep) => ep.id), [endpoints]));
 
   const load = useCallback(async () => {
     try {
@@ -63,6 +65,8 @@ export function EndpointsPage({ onOpen }: { onOpen: (id: string) => void }) {
               <th>Description</th>
               <th>Status</th>
               <th>Events</th>
+              <th>Last delivery</th>
+              <th>Success rate (24 h)</th>
               <th>Actions</th>
             </tr>
           </thead>
@@ -82,6 +86,12 @@ export function EndpointsPage({ onOpen }: { onOpen: (id: string) => void }) {
                   ) : null}
                 </td>
                 <td data-label="Events">{ep.enabled_events.join(", ")}</td>
+                <td data-label="Last delivery">
+                  <LastDelivery stats={stats.get(ep.id)} />
+                </td>
+                <td data-label="Success rate (24 h)">
+                  <SuccessRate stats={stats.get(ep.id)} />
+                </td>
                 <td data-label="Actions" className="row-actions">
                   <button type="button" onClick={() => setModal({ kind: "edit", endpoint: ep })}>
                     Edit webhook

@@ -2,25 +2,21 @@ import { useCallback, useEffect, useState } from "react";
 import { api, type Delivery, type HeraldEvent, type List, time } from "./api";
 import { DeliveryTable } from "./Deliveries";
 import { ErrorMessage } from "./Messages";
+import { Pager, usePaged } from "./Pager";
+
+/** Events per page. */
+const PAGE_SIZE = 25;
 
 export function EventsPage() {
-  const [events, setEvents] = useState<HeraldEvent[] | null>(null);
   const [type, setType] = useState("");
   const [applied, setApplied] = useState("");
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const q = applied ? `&type=${encodeURIComponent(applied)}` : "";
-      setEvents((await api<List<HeraldEvent>>("GET", `/v1/events?limit=50${q}`)).data);
-      setError(null);
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  }, [applied]);
+  const paged = usePaged<HeraldEvent>(`/v1/events${applied ? `?type=${encodeURIComponent(applied)}` : ""}`, PAGE_SIZE);
+  const events = paged.data;
+  const error = paged.error;
+  const { reload } = paged;
   useEffect(() => {
-    load();
-  }, [load]);
+    reload();
+  }, [reload]);
 
   return (
     <section>
@@ -43,6 +39,7 @@ export function EventsPage() {
           <EventRow key={ev.id} event={ev} />
         ))}
       </ul>
+      <Pager label="Events" pager={paged.pager} />
     </section>
   );
 }

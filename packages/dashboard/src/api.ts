@@ -33,8 +33,28 @@ export interface Attempt {
   duration_ms: number;
   response_status: number | null;
   response_body: string | null;
+  response_headers: Record<string, string> | null;
+  /** What Herald sent; null when no request left (or for attempts recorded before it was kept). */
+  request_headers?: Record<string, string> | null;
   error: string | null;
   trigger: string;
+}
+
+/** `GET /v1/webhooks/:id/stats`. */
+export interface EndpointStats {
+  endpoint_id: string;
+  since: number;
+  deliveries: { total: number; succeeded: number; failed: number; pending: number; cancelled: number };
+  success_rate: number | null;
+  last_delivery: { id: string; status: Delivery["status"]; created: number } | null;
+  buckets: {
+    start: number;
+    attempts: number;
+    succeeded: number;
+    failed: number;
+    avg_duration_ms: number | null;
+    max_duration_ms: number | null;
+  }[];
 }
 
 export interface Delivery {

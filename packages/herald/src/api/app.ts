@@ -4,14 +4,19 @@
  * TypeBox schemas validate requests and generate GET /openapi.json.
  */
 import swagger from "@fastify/swagger";
-import Fastify, { type FastifyInstance, type RouteOptions } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from "fastify";
+import { metricsRoute } from "../observability/metrics-route.js";
+import { installRequestLog, requestIdOptions } from "../observability/request-log.js";
 import { authenticate, bearerResolver, type PrincipalResolver, type RouteAuth } from "./auth.js";
 import { BODY_LIMIT, installBodyParsing } from "./body-parsing.js";
 import type { ApiDeps } from "./deps.js";
 import { errorHandler, notFoundHandler } from "./errors.js";
 import { IDEMPOTENCY_HEADER, idempotencyHooks, MAX_KEY_LENGTH } from "./idempotency.js";
 import "./request-context.js";
+import { installRateLimit } from "./rate-limit.js";
 import { accountRoutes } from "./routes/accounts.js";
+import { apiKeyRoutes } from "./routes/api-keys.js";
+import { auditLogRoutes } from "./routes/audit-log.js";
 import { dashboardRoutes } from "./routes/dashboard.js";
 import { dashboardStaticRoutes } from "./routes/dashboard-static.js";
 import { deliveryRoutes } from "./routes/deliveries.js";
@@ -21,12 +26,15 @@ import { eventTypeRoutes } from "./routes/event-types.js";
 import { eventRoutes } from "./routes/events.js";
 import { healthRoutes } from "./routes/health.js";
 import { openapiRoutes } from "./routes/openapi.js";
+import { webhookStatsRoutes } from "./routes/webhook-stats.js";
 import { webhookRoutes } from "./routes/webhooks.js";
-import { AccountSchema, ApiKeySchema } from "./schemas/accounts.js";
+import { AccountSchema, ApiKeySchema, DeletedApiKeySchema } from "./schemas/accounts.js";
+import { AuditLogEntrySchema } from "./schemas/audit-log.js";
 import { ErrorResponse, Ref } from "./schemas/common.js";
 import { AttemptSchema, DeliverySchema } from "./schemas/deliveries.js";
 import { EventTypeSchema } from "./schemas/event-types.js";
 import { EventSchema } from "./schemas/events.js";
+import { EndpointStatsSchema } from "./schemas/stats.js";
 import { DeletedEndpointSchema, EndpointSchema, RecoverySchema } from "./schemas/webhooks.js";
 import { sessionResolver } from "./session.js";
 import type { TypeBoxProvider } from "./type-provider.js";
@@ -39,9 +47,12 @@ const COMPONENTS = [
   ErrorResponse,
   AccountSchema,
   ApiKeySchema,
+  DeletedApiKeySchema,
+  AuditLogEntrySchema,
   EndpointSchema,
   DeletedEndpointSchema,
   RecoverySchema,
+  EndpointStatsSchema,
   EventSchema,
   DeliverySchema,
   AttemptSchema,
@@ -57,7 +68,11 @@ const SECURITY: Record<RouteAuth, Record<string, string[]>[]> = {
 
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    ...(deps.loggerInstance === undefined
+      ? { logger: deps.logger ?? false }
+      : { loggerInstance: deps.loggerInstance as FastifyBaseLogger }),
+    ...requestIdOptions(),
+    ...deps.httpLimits,
     bodyLimit: BODY_LIMIT,
     // Event ids may be `evt_` + 100 characters; the schemas cap ids at 255.
     routerOptions: { maxParamLength: 256 },
@@ -103,6 +118,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
           description: "Where an account's events are sent, signed with the endpoint's `whsec_` secret.",
         },
         { name: "Deliveries", description: "One event for one endpoint, with every attempt made to send it." },
+        { name: "Audit log", description: "Who changed what: endpoints, keys, accounts." },
         { name: "Dashboard", description: "Sign-in links and cookie sessions of the web dashboard at /dashboard/." },
       ],
       components: {
@@ -128,20 +144,26 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
 
   // A bearer credential wins; otherwise the dashboard's cookie session.
   const resolvers: PrincipalResolver[] = [bearerResolver(deps), sessionResolver(deps)];
+  installRequestLog(app, { debug: deps.loggerInstance?.isLevelEnabled("debug") ?? false });
   app.addHook("onRequest", authenticate(resolvers));
+  if ((deps.apiRateLimit ?? 0) > 0) await installRateLimit(app, deps.apiRateLimit ?? 0);
   const idempotency = idempotencyHooks(deps.store, deps.secretBox);
   app.addHook("preHandler", idempotency.preHandler);
   app.addHook("onSend", idempotency.onSend);
 
   const api = app.withTypeProvider<TypeBoxProvider>();
   healthRoutes(api, deps);
+  if (deps.metrics !== undefined) metricsRoute(app, deps.metrics);
   openapiRoutes(api);
   docsRoutes(api);
   accountRoutes(api, deps);
+  apiKeyRoutes(api, deps);
+  auditLogRoutes(api, deps);
   eventRoutes(api, deps);
   eventStreamRoutes(api, deps);
   eventTypeRoutes(api, deps);
   webhookRoutes(api, deps);
+  webhookStatsRoutes(api, deps);
   deliveryRoutes(api, deps);
   dashboardRoutes(api, deps);
   dashboardStaticRoutes(api);

@@ -8,10 +8,18 @@ import { timingSafeEqual } from "node:crypto";
 import type { FastifyRequest, onRequestAsyncHookHandler } from "fastify";
 import { HeraldError } from "../domain/errors.js";
 import type { Account, Scope } from "../domain/types.js";
-import { hashSecret, modeOfKey } from "../secrets/api-key.js";
+import { hashSecret, isKeyUsable, modeOfKey } from "../secrets/api-key.js";
 import type { Store } from "../store/store.js";
 
-export type Principal = { kind: "operator" } | { kind: "account"; account: Account; scope: Scope };
+export type Principal =
+  | { kind: "operator" }
+  | {
+      kind: "account";
+      account: Account;
+      scope: Scope;
+      /** The secret key the request used (`key_…`), or null for a dashboard session: the audit log's actor. */
+      keyId: string | null;
+    };
 
 /** Who a route admits. */
 export type RouteAuth = "none" | "operator" | "account" | "operator_or_account";
@@ -39,13 +47,18 @@ export function bearerResolver(deps: { store: Store; adminTokenHash: string }): 
     const hash = hashSecret(token);
     const mode = modeOfKey(token);
     if (mode !== null) {
+      // Asked of the store on every request (auth keeps nothing): a revoked or
+      // expired key is refused by the very next request, on every process.
+      // (The SQLite store's own read cache is emptied by every key write.)
       const key = await deps.store.findApiKeyByHash(hash);
       const account =
-        key === null || key.revokedAt !== null || key.mode !== mode ? null : await deps.store.getAccount(key.accountId);
+        key === null || !isKeyUsable(key, Date.now()) || key.mode !== mode
+          ? null
+          : await deps.store.getAccount(key.accountId);
       if (key === null || account === null) {
         throw unauthenticated("invalid_api_key", `Invalid API key provided: ${redact(token)}.`);
       }
-      return { kind: "account", account, scope: { accountId: account.id, mode } };
+      return { kind: "account", account, scope: { accountId: account.id, mode }, keyId: key.id };
     }
     const given = Buffer.from(hash, "hex");
     if (given.length === adminHash.length && timingSafeEqual(given, adminHash)) return { kind: "operator" };

@@ -1,5 +1,8 @@
 import type { FastifyServerOptions } from "fastify";
+import type { Logger } from "pino";
+import type { HeraldMetrics } from "../observability/metrics.js";
 import type { SecretBox } from "../secrets/secret-box.js";
+import type { HttpLimits } from "../server/http-limits.js";
 import type { ClaimedDelivery, Store } from "../store/store.js";
 
 /** Everything the API needs from the process that hosts it. */
@@ -18,6 +21,14 @@ export interface ApiDeps {
   version: string;
   /** Fastify logger options. Default false (silent). */
   logger?: FastifyServerOptions["logger"] | false;
+  /** A pino logger for the API's lines, each bound to its request id; wins over `logger`. Default: none. */
+  loggerInstance?: Logger;
+  /** Counts ingested events and serves `GET /metrics`. Default: none (no /metrics route). */
+  metrics?: HeraldMetrics;
+  /** Requests per second per credential (api/rate-limit.ts). Default 0: no limit. */
+  apiRateLimit?: number;
+  /** Socket timeouts and header limits (server/http-limits.ts). Default: Fastify's and Node's. */
+  httpLimits?: HttpLimits;
   /**
    * The local delivery engine, when this process runs workers: ingest writes
    * deliveries already leased to it and hands them over after commit.

@@ -43,5 +43,6 @@ export async function emitEvent(deps: ApiDeps, input: EmitInput): Promise<Herald
     ...(deps.delivery === undefined ? {} : { leaseTo: deps.delivery.leaseTo }),
   });
   if (deps.delivery !== undefined && result.claimed.length > 0) deps.delivery.accept(result.claimed);
+  if (!result.duplicate) deps.metrics?.eventIngested(input.mode);
   return result.event;
 }

@@ -20,8 +20,18 @@ export function accountJson(account: Account) {
 }
 
 /** The only answer that ever shows a secret key. */
-export function apiKeyJson(key: ApiKey, secret: string) {
-  return { id: key.id, object: "api_key" as const, mode: key.mode, secret, created: seconds(key.created) };
+/** `secret` only in the answers of create and roll (the new key). */
+export function apiKeyJson(key: ApiKey, secret?: string) {
+  return {
+    id: key.id,
+    object: "api_key" as const,
+    mode: key.mode,
+    ...(secret === undefined ? {} : { secret }),
+    created: seconds(key.created),
+    revoked: key.revokedAt !== null,
+    revoked_at: key.revokedAt === null ? null : seconds(key.revokedAt),
+    expires_at: key.expiresAt == null ? null : seconds(key.expiresAt),
+  };
 }
 
 /** `secret` only in the answers of create and rotate_secret. */
@@ -78,6 +88,7 @@ export function attemptJson(attempt: Attempt) {
     response_status: attempt.responseStatus,
     response_body: attempt.responseBody,
     response_headers: attempt.responseHeaders,
+    request_headers: attempt.requestHeaders ?? null,
     error: attempt.error,
     trigger: attempt.trigger,
   };

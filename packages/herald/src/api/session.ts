@@ -1,12 +1,9 @@
 /**
- * Dashboard sign-in: one-time links and cookie sessions, kept as settings
- * rows (no schema change). Tokens are random and only their sha256 is stored:
- *
- * - `dashboard_link:<hash>`  → `{accountId, mode, expiresAt}` (5 minutes)
- * - `dashboard_link_used:<hash>` → the nonce of whoever consumed it first
- *   (`setSettingIfAbsent` makes one-time use atomic, also across processes)
- * - `dashboard_session:<hash>` → `{accountId, mode, expiresAt, csrf}` (12 h);
- *   sign-out overwrites it with `revoked`.
+ * Dashboard sign-in: one-time links (5 minutes) and cookie sessions (12 h),
+ * kept in the store's dashboard tokens. Tokens are random and only their
+ * sha256 is stored. A link is used by one conditional update, so one-time
+ * use holds also across processes; sign-out deletes the session; the
+ * retention job deletes expired links and sessions.
  *
  * A session cookie authenticates the account routes like a secret key of the
  * session's mode would. Every state-changing request made with it must carry
@@ -27,7 +24,7 @@ export const SESSION_COOKIE = "herald_session";
 export const CSRF_HEADER = "x-csrf-token";
 
 export interface DashboardSession {
-  /** sha256 of the cookie value: the settings key. */
+  /** sha256 of the cookie value: the store's key. */
   hash: string;
   accountId: string;
   mode: Mode;
@@ -47,7 +44,15 @@ export async function createDashboardLink(
 ): Promise<{ url: string; expiresAt: number }> {
   const secret = token("dl_");
   const expiresAt = now + LINK_TTL_MS;
-  await store.setSetting(`dashboard_link:${hashSecret(secret)}`, JSON.stringify({ accountId, mode, expiresAt }));
+  await store.saveDashboardToken({
+    hash: hashSecret(secret),
+    kind: "link",
+    accountId,
+    mode,
+    csrf: null,
+    expiresAt,
+    usedAt: null,
+  });
   return { url: `${base}/dashboard/login?token=${encodeURIComponent(secret)}`, expiresAt };
 }
 
@@ -57,14 +62,8 @@ export async function consumeDashboardLink(
   secret: string,
   now = Date.now(),
 ): Promise<{ accountId: string; mode: Mode } | null> {
-  const hash = hashSecret(secret);
-  const raw = await store.getSetting(`dashboard_link:${hash}`);
-  if (raw === null) return null;
-  const link = JSON.parse(raw) as { accountId: string; mode: Mode; expiresAt: number };
-  if (link.expiresAt <= now) return null;
-  const nonce = randomBytes(16).toString("hex");
-  if ((await store.setSettingIfAbsent(`dashboard_link_used:${hash}`, nonce)) !== nonce) return null;
-  return { accountId: link.accountId, mode: link.mode };
+  const link = await store.useDashboardLink(hashSecret(secret), now);
+  return link === null ? null : { accountId: link.accountId, mode: link.mode };
 }
 
 /** Opens a session; answers the cookie value (shown to nobody but the browser). */
@@ -87,12 +86,11 @@ export async function createSession(
 }
 
 export async function saveSession(store: Store, session: DashboardSession): Promise<void> {
-  const { hash, ...value } = session;
-  await store.setSetting(`dashboard_session:${hash}`, JSON.stringify(value));
+  await store.saveDashboardToken({ ...session, kind: "session", usedAt: null });
 }
 
 export async function revokeSession(store: Store, session: DashboardSession): Promise<void> {
-  await store.setSetting(`dashboard_session:${session.hash}`, "revoked");
+  await store.deleteDashboardToken(session.hash);
 }
 
 function cookieValue(request: FastifyRequest, name: string): string | null {
@@ -113,12 +111,15 @@ export async function sessionOf(
 ): Promise<DashboardSession | null> {
   const value = cookieValue(request, SESSION_COOKIE);
   if (value === null || value.length > 200) return null;
-  const hash = hashSecret(value);
-  const raw = await store.getSetting(`dashboard_session:${hash}`);
-  if (raw === null || raw === "revoked") return null;
-  const stored = JSON.parse(raw) as Omit<DashboardSession, "hash">;
-  if (stored.expiresAt <= now) return null;
-  return { hash, ...stored };
+  const stored = await store.getDashboardToken(hashSecret(value));
+  if (stored === null || stored.kind !== "session" || stored.csrf === null || stored.expiresAt <= now) return null;
+  return {
+    hash: stored.hash,
+    accountId: stored.accountId,
+    mode: stored.mode,
+    expiresAt: stored.expiresAt,
+    csrf: stored.csrf,
+  };
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -154,7 +155,7 @@ export function sessionResolver(deps: { store: Store }): PrincipalResolver {
     if (account === null) return null;
     checkCsrf(request, session);
     sessions.set(request, session);
-    return { kind: "account", account, scope: { accountId: account.id, mode: session.mode } };
+    return { kind: "account", account, scope: { accountId: account.id, mode: session.mode }, keyId: null };
   };
 }
 

@@ -6,9 +6,8 @@
  * connects, so this check is about telling the user early, not the last line
  * of defence against DNS rebinding.
  */
-import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import { isBlockedAddress } from "../delivery/ssrf.js";
+import { isBlockedAddress, resolveHost } from "../delivery/ssrf.js";
 import { invalid } from "../domain/errors.js";
 import type { Mode } from "../domain/types.js";
 
@@ -62,14 +61,17 @@ async function checkPublicTarget(hostname: string): Promise<void> {
   if (blocked !== undefined) throw refuse(`${host} (${blocked})`);
 }
 
-/** The host's addresses; [] when it does not resolve now (the endpoint may still be set up before DNS). */
+/**
+ * The host's addresses (through `HERALD_DNS_SERVERS` when set); [] when it
+ * does not resolve now (the endpoint may still be set up before DNS).
+ */
 async function resolve(host: string): Promise<string[]> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string[]>((done) => {
     timer = setTimeout(() => done([]), LOOKUP_TIMEOUT_MS);
   });
   try {
-    const answer = lookup(host, { all: true }).then(
+    const answer = resolveHost(host).then(
       (list) => list.map((a) => a.address),
       () => [],
     );

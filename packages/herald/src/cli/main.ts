@@ -6,6 +6,7 @@ import { CliError } from "./cli-error.js";
 import { deliveriesCommand } from "./deliveries/index.js";
 import { eventsCommand } from "./events/index.js";
 import { listenCommand } from "./listen/index.js";
+import { rotateMasterKeyCommand } from "./rotate-master-key.js";
 import { serveCommand } from "./serve.js";
 import { triggerCommand } from "./trigger.js";
 import { webhooksCommand } from "./webhooks/index.js";
@@ -21,7 +22,8 @@ program
   .addCommand(triggerCommand())
   .addCommand(webhooksCommand())
   .addCommand(eventsCommand())
-  .addCommand(deliveriesCommand());
+  .addCommand(deliveriesCommand())
+  .addCommand(rotateMasterKeyCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`herald: ${err instanceof Error ? err.message : String(err)}\n`);

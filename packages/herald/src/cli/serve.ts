@@ -23,6 +23,10 @@ export function serveCommand(): Command {
       "--retention-days <days>",
       "prune events, deliveries and attempts older than this (HERALD_RETENTION_DAYS, default 30)",
     )
+    .option(
+      "--api-rate-limit <n>",
+      "API requests per second per key, per process; 0 = off (HERALD_API_RATE_LIMIT, default 100)",
+    )
     .option("--no-workers", "serve the API only; deliver nothing from this process")
     .option("--workers-only", "deliver only; serve no API")
     .action(async (flags: ServeFlags) => {

@@ -41,6 +41,24 @@ export interface HeraldConfig {
   leaseMs: number;
   /** Master key for secrets at rest (base64 or hex of 32 bytes). Default: `master.key` in the data dir. */
   masterKey: string | null;
+  /**
+   * API requests per second per credential (`--api-rate-limit`,
+   * `HERALD_API_RATE_LIMIT`); counted in each process separately. 0 turns
+   * the limit off. Default 100.
+   */
+  apiRateLimit: number;
+  /**
+   * How long a client may take to send a whole request, headers and body
+   * (`HERALD_REQUEST_TIMEOUT_MS`, for tests); headers must arrive within
+   * 10 s or this, whichever is shorter. Default 30 000.
+   */
+  requestTimeoutMs: number;
+  /**
+   * DNS servers for endpoint hosts (`HERALD_DNS_SERVERS`, comma-separated
+   * `address[:port]`), used by the SSRF check at create/update and by the lookup
+   * at delivery. Default null: the system resolver.
+   */
+  dnsServers: string[] | null;
 }
 
 /** What the `serve` command's flags may set; undefined means "not given". */
@@ -57,6 +75,7 @@ export interface ServeFlags {
   retentionDays?: string;
   workers?: boolean;
   workersOnly?: boolean;
+  apiRateLimit?: string;
 }
 
 export const DEFAULT_RETRY_SCHEDULE = "5s,5m,30m,2h,5h,10h,10h";
@@ -95,7 +114,18 @@ export function resolveConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = proces
     workersOnly,
     masterKey: pick(undefined, "HERALD_MASTER_KEY") ?? null,
     leaseMs: int(pick(undefined, "HERALD_LEASE_MS") ?? "30000", "lease", 1000, 3_600_000),
+    apiRateLimit: int(pick(flags.apiRateLimit, "HERALD_API_RATE_LIMIT") ?? "100", "API rate limit", 0, 1_000_000),
+    requestTimeoutMs: int(pick(undefined, "HERALD_REQUEST_TIMEOUT_MS") ?? "30000", "request timeout", 100, 600_000),
+    dnsServers: list(pick(undefined, "HERALD_DNS_SERVERS")),
   };
+}
+
+function list(v: string | undefined): string[] | null {
+  const items = (v ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter((x) => x !== "");
+  return items.length === 0 ? null : items;
 }
 
 function truthy(v: string | undefined): boolean {

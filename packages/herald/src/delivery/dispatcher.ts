@@ -10,7 +10,7 @@ import type { Endpoint } from "../domain/types.js";
 import type { SecretBox } from "../secrets/secret-box.js";
 import { type AttemptError, classifyError } from "./classify-error.js";
 import { parseRetryAfter } from "./retry-policy.js";
-import { guardedLookup, isBlockedAddress } from "./ssrf.js";
+import { guardedLookup, isBlockedAddress, plainLookup } from "./ssrf.js";
 
 /** Connection pools kept open at once (one per endpoint); the least recently used closes beyond it. */
 const MAX_POOLS = 2000;
@@ -33,6 +33,8 @@ export interface AttemptResult {
   status: number | null;
   body: string | null;
   headers: Record<string, string> | null;
+  /** The request headers sent; null when the request never left. */
+  requestHeaders: Record<string, string> | null;
   error: AttemptError | null;
   durationMs: number;
   retryAfterMs: number | null;
@@ -72,7 +74,8 @@ export class Dispatcher {
     pool = new Pool(origin, {
       keepAliveTimeout: 30_000,
       pipelining: 1,
-      ...(guard ? { connect: { lookup: guardedLookup as never } } : {}),
+      // Both resolve through `HERALD_DNS_SERVERS` when the operator set it.
+      connect: { lookup: (guard ? guardedLookup : plainLookup) as never },
     });
     this.#pools.set(key, pool);
     if (this.#pools.size > MAX_POOLS) {
@@ -85,8 +88,10 @@ export class Dispatcher {
 
   async send(endpoint: Endpoint, eventId: string, body: string, now: number): Promise<AttemptResult> {
     const started = performance.now();
-    const result = (partial: Omit<AttemptResult, "durationMs">): AttemptResult => ({
+    let requestHeaders: Record<string, string> | null = null;
+    const result = (partial: Omit<AttemptResult, "durationMs" | "requestHeaders">): AttemptResult => ({
       ...partial,
+      requestHeaders,
       durationMs: Math.round(performance.now() - started),
     });
     let url: URL;
@@ -115,6 +120,7 @@ export class Dispatcher {
       }),
     };
 
+    requestHeaders = headers;
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -131,9 +137,25 @@ export class Dispatcher {
         headersTimeout: this.#o.timeoutMs,
         bodyTimeout: this.#o.timeoutMs,
       });
-      const text = await readLimited(res.body, RESPONSE_BODY_LIMIT);
       const status = res.statusCode;
       const responseHeaders = flattenHeaders(res.headers);
+      let text: string;
+      try {
+        text = await readLimited(res.body, RESPONSE_BODY_LIMIT);
+      } catch (err) {
+        // The answer began (a status, maybe a 2xx) but never finished: the
+        // receiver closed mid-body or trickled past the deadline. Not a
+        // success, since it did not answer within the timeout; the status
+        // stays in the log so its operator sees how far it got.
+        return result({
+          ok: false,
+          status,
+          body: null,
+          headers: responseHeaders,
+          error: classifyError(err, timedOut),
+          retryAfterMs: null,
+        });
+      }
       const redirect = status >= 300 && status < 400;
       return result({
         ok: status >= 200 && status < 300,

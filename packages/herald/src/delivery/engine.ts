@@ -13,6 +13,7 @@ import { hostname } from "node:os";
 import type { Logger } from "pino";
 import { ID_PREFIX, newId } from "../domain/ids.js";
 import type { ClaimedDelivery, DeliveryOutcome, HealthPolicy, RecordResult, Store } from "../store/store.js";
+import { auditDisabledEndpoints } from "./audit-disabled.js";
 import type { AttemptResult, Dispatcher } from "./dispatcher.js";
 import { Lanes } from "./lanes.js";
 import type { OperatorNotices } from "./operator-notices.js";
@@ -25,6 +26,8 @@ export interface EngineOptions {
   retry: RetryPolicy;
   logger: Logger;
   notices?: OperatorNotices;
+  /** Told of every committed batch of outcomes (metrics). Default: none. */
+  observer?: { recorded(outcomes: readonly DeliveryOutcome[], result: RecordResult): void };
   /** Auto-disable rule. Default: failing for 5 days and at least 20 failures in a row (contract §3). */
   health?: HealthPolicy;
   /** How long a claim holds a delivery before another process may take it. Default 30 000 ms. */
@@ -73,6 +76,8 @@ export class DeliveryEngine {
   #waitingForRoom = false;
   /** Endpoints the last claim skipped as saturated: wake it when one has drained to half its buffer. */
   #waitingForLanes = new Set<string>();
+  /** Endpoints with deliveries parked in the store (declined at ingest), taken back as their lanes drain. */
+  readonly #parked = new Set<string>();
 
   constructor(o: EngineOptions) {
     this.#o = o;
@@ -114,9 +119,14 @@ export class DeliveryEngine {
   readonly #leaseTo = {
     owner: this.owner,
     leaseMs: 0,
-    accepts: (endpointId: string): boolean =>
-      this.#held.size < (this.#o.maxHeld ?? 4096) &&
-      this.#lanes.queued(endpointId) < (this.#o.perEndpointBuffer ?? 256),
+    accepts: (endpointId: string): boolean => {
+      const ok =
+        this.#held.size < (this.#o.maxHeld ?? 4096) &&
+        this.#lanes.queued(endpointId) < (this.#o.perEndpointBuffer ?? 256);
+      // Declined: the store parks it (if it can), and the claim loop takes it back.
+      if (!ok && this.#o.store.claimParked !== undefined) this.#parked.add(endpointId);
+      return ok;
+    },
   };
 
   get heldCount(): number {
@@ -200,17 +210,21 @@ export class DeliveryEngine {
       let got = 0;
       if (room > 0) {
         try {
+          got = await this.#unpark(room, buffer);
           const saturated = this.#lanes.saturated(buffer);
-          const claimed = await this.#o.store.claimDeliveries({
-            owner: this.owner,
-            limit: room,
-            now: this.#now(),
-            leaseMs: this.leaseMs,
-            excludeEndpointIds: saturated,
-          });
+          const claimed =
+            got < room
+              ? await this.#o.store.claimDeliveries({
+                  owner: this.owner,
+                  limit: room - got,
+                  now: this.#now(),
+                  leaseMs: this.leaseMs,
+                  excludeEndpointIds: saturated,
+                })
+              : [];
           this.#waitingForLanes = new Set(saturated);
           failures = 0;
-          got = claimed.length;
+          got += claimed.length;
           if (this.#running) this.accept(claimed);
           else await this.#o.store.releaseLeases(claimed.map(leaseOf), this.#now());
         } catch (err) {
@@ -227,6 +241,35 @@ export class DeliveryEngine {
   }
 
   /**
+   * Takes back parked deliveries of endpoints whose lanes have drained to
+   * half their buffer, at most `room`, oldest first per endpoint. Returns how
+   * many it took.
+   */
+  async #unpark(room: number, buffer: number): Promise<number> {
+    const claimParked = this.#o.store.claimParked?.bind(this.#o.store);
+    if (claimParked === undefined) return 0;
+    let taken = 0;
+    for (const endpointId of this.#parked) {
+      const queued = this.#lanes.queued(endpointId);
+      if (queued > buffer / 2) continue;
+      const limit = Math.min(room - taken, buffer - queued);
+      if (limit <= 0) break;
+      const claimed = await claimParked({
+        owner: this.owner,
+        endpointId,
+        limit,
+        now: this.#now(),
+        leaseMs: this.leaseMs,
+      });
+      if (claimed.length < limit) this.#parked.delete(endpointId);
+      taken += claimed.length;
+      if (this.#running) this.accept(claimed);
+      else await this.#o.store.releaseLeases(claimed.map(leaseOf), this.#now());
+    }
+    return taken;
+  }
+
+  /**
    * Wakes the claim loop early only when it is held back by this process's
    * own backpressure and that has eased. Waking it after every send (as
    * first written) ran a claim query per delivery; with a large backlog
@@ -239,7 +282,7 @@ export class DeliveryEngine {
       this.#waitingForRoom = false;
       this.wake();
     } else if (
-      this.#waitingForLanes.has(endpointId) &&
+      (this.#waitingForLanes.has(endpointId) || this.#parked.has(endpointId)) &&
       this.#lanes.queued(endpointId) <= (this.#o.perEndpointBuffer ?? 256) / 2
     ) {
       this.#waitingForLanes.delete(endpointId);
@@ -301,6 +344,7 @@ export class DeliveryEngine {
         responseStatus: res.status,
         responseBody: res.body,
         responseHeaders: res.headers,
+        requestHeaders: res.requestHeaders,
         error: res.error,
         trigger: d.nextTrigger,
       },
@@ -314,8 +358,10 @@ export class DeliveryEngine {
 
   #flushed(batch: readonly DeliveryOutcome[], result: RecordResult): void {
     for (const out of batch) this.#held.delete(out.deliveryId);
+    this.#o.observer?.recorded(batch, result);
     const last = batch[batch.length - 1];
     if (last !== undefined) this.#maybeWake(last.endpointId);
+    auditDisabledEndpoints(this.#o.store, result.disabledEndpoints, this.#o.logger);
     for (const e of result.disabledEndpoints) {
       for (const item of this.#lanes.drop(e.id)) this.#held.delete(item.delivery.id);
       this.#o.notices?.notify("webhook_endpoint.disabled", {

@@ -116,7 +116,11 @@ export class Lanes {
     if (lane !== undefined) {
       lane.inFlight--;
       if (lane.queued > 0) this.#enqueue(lane);
-      else if (lane.inFlight === 0 && !lane.waiting) this.#lanes.delete(item.endpoint.id);
+      // An idle lane goes, unless its bucket still counts recent sends: a
+      // fresh lane starts with a full burst, so dropping it early let an
+      // endpoint whose deliveries trickle in one by one exceed its rate_limit.
+      else if (lane.inFlight === 0 && !lane.waiting && (lane.bucket?.full(this.#o.now()) ?? true))
+        this.#lanes.delete(item.endpoint.id);
     }
     this.pump();
   }

@@ -2,9 +2,12 @@
  * The SSRF guard: which addresses a live-mode endpoint may never reach.
  * It is applied to the address a hostname resolves to, at the moment of
  * connecting (see dispatcher's lookup), so a DNS answer that changes between
- * the check at create time and the delivery cannot slip through.
+ * the check at create time and the delivery cannot slip through. Both
+ * resolve through the same resolver: the system's, or the operator's DNS
+ * servers (`HERALD_DNS_SERVERS`, see useDnsServers).
  */
 import { lookup as dnsLookup } from "node:dns";
+import { lookup as lookupAll, Resolver } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
 
 const blocked = new BlockList();
@@ -89,21 +92,99 @@ type LookupCallback = (
   family?: number,
 ) => void;
 
+export interface ResolvedAddress {
+  address: string;
+  family: number;
+}
+
+/** The operator's DNS servers (`HERALD_DNS_SERVERS`), or null for the system resolver. */
+let resolver: Resolver | null = null;
+
+/**
+ * Sends the guard's DNS questions (create-time check and connect-time lookup)
+ * to `servers` (`address[:port]` each, e.g. `127.0.0.1:5353` or `[::1]:53`)
+ * instead of the system resolver; null goes back to the system resolver.
+ * Operators use it to pin delivery DNS to a resolver they trust. The
+ * system's `/etc/hosts` is not consulted then. Throws on a malformed server.
+ */
+export function useDnsServers(servers: readonly string[] | null): void {
+  if (servers === null || servers.length === 0) {
+    resolver = null;
+    return;
+  }
+  // Short timeouts: a dead resolver must fail an attempt, not hold it.
+  const r = new Resolver({ timeout: 2000, tries: 2 });
+  try {
+    r.setServers([...servers]);
+  } catch {
+    throw new Error(
+      `Invalid HERALD_DNS_SERVERS '${servers.join(",")}': expected IP addresses with an optional port, such as 10.0.0.2,10.0.0.3:5353,[2001:db8::53]:53.`,
+    );
+  }
+  resolver = r;
+}
+
+/**
+ * Every address of `hostname` (`family` 4 or 6 narrows it; 0 is both), from
+ * the operator's DNS servers when set, else from the system's lookup.
+ */
+export async function resolveHost(hostname: string, family: number = 0): Promise<ResolvedAddress[]> {
+  if (resolver === null) {
+    return lookupAll(hostname, { all: true, family });
+  }
+  const r = resolver;
+  const asked = await Promise.allSettled([
+    family === 6 ? Promise.resolve([]) : r.resolve4(hostname).then((l) => l.map((address) => ({ address, family: 4 }))),
+    family === 4 ? Promise.resolve([]) : r.resolve6(hostname).then((l) => l.map((address) => ({ address, family: 6 }))),
+  ]);
+  const found = asked.flatMap((a) => (a.status === "fulfilled" ? a.value : []));
+  if (found.length > 0) return found;
+  const failed = asked.find((a): a is PromiseRejectedResult => a.status === "rejected");
+  // c-ares names a dead DNS server ECONNREFUSED, which would read as "the
+  // receiver refused": every failure to resolve is a DNS failure here.
+  throw Object.assign(new Error(`DNS lookup of ${hostname} failed${failed ? `: ${String(failed.reason)}` : ""}`), {
+    code: "ENOTFOUND",
+    hostname,
+  });
+}
+
 /**
  * A drop-in `lookup` for net/tls connect options that refuses blocked
  * addresses after resolution, so the address checked is the one connected to.
  */
 export function guardedLookup(hostname: string, options: object, callback: LookupCallback): void {
-  dnsLookup(hostname, { ...(options as Record<string, unknown>), all: true }, (err, addresses) => {
-    if (err) return callback(err, []);
-    const list = addresses as unknown as { address: string; family: number }[];
-    const bad = list.find((a) => isBlockedAddress(a.address));
+  lookupThen(hostname, options, callback, (list) => list.find((a) => isBlockedAddress(a.address)));
+}
+
+/** The same lookup without the guard (test mode, `--allow-private-targets`): it still honours `HERALD_DNS_SERVERS`. */
+export function plainLookup(hostname: string, options: object, callback: LookupCallback): void {
+  lookupThen(hostname, options, callback, () => undefined);
+}
+
+function lookupThen(
+  hostname: string,
+  options: object,
+  callback: LookupCallback,
+  blockedOf: (list: ResolvedAddress[]) => ResolvedAddress | undefined,
+): void {
+  const opts = options as { all?: boolean; family?: number | string };
+  const done = (list: ResolvedAddress[]) => {
+    const bad = blockedOf(list);
     if (bad !== undefined)
       return callback(new SsrfBlockedError(hostname, bad.address) as unknown as NodeJS.ErrnoException, []);
-    if ((options as { all?: boolean }).all === true) return callback(null, list);
+    if (opts.all === true) return callback(null, list);
     const first = list[0];
     if (first === undefined)
       return callback(Object.assign(new Error(`No address for ${hostname}`), { code: "ENOTFOUND" }), []);
     return callback(null, first.address, first.family);
-  });
+  };
+  if (resolver === null) {
+    dnsLookup(hostname, { ...(options as Record<string, unknown>), all: true }, (err, addresses) => {
+      if (err) return callback(err, []);
+      done(addresses as unknown as ResolvedAddress[]);
+    });
+    return;
+  }
+  const family = opts.family === 6 || opts.family === "IPv6" ? 6 : opts.family === 4 || opts.family === "IPv4" ? 4 : 0;
+  resolveHost(hostname, family).then(done, (err: NodeJS.ErrnoException) => callback(err, []));
 }

@@ -28,6 +28,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** Whether the bucket has refilled completely (nothing recent left to remember). */
+  full(now: number): boolean {
+    this.#refill(now);
+    return this.#tokens >= this.#burst;
+  }
+
   /** Ms until the next token. */
   wait(now: number): number {
     this.#refill(now);

@@ -26,6 +26,8 @@ export interface ApiKey {
   mode: Mode;
   created: number;
   revokedAt: number | null;
+  /** When a rolled key stops working (unix ms); absent or null: never. */
+  expiresAt?: number | null;
 }
 
 export type EndpointStatus = "enabled" | "disabled";
@@ -107,6 +109,13 @@ export interface Attempt {
   /** First 4 KiB of the response body, as text. */
   responseBody: string | null;
   responseHeaders: Record<string, string> | null;
+  /**
+   * The headers Herald sent (content-type, user-agent, the scheme's id,
+   * timestamp and signature headers: HMACs, never a secret); null when no
+   * request left (a URL refused before sending). Absent on attempts recorded
+   * before it was kept.
+   */
+  requestHeaders?: Record<string, string> | null;
   /** Error class: timeout, connection_refused, connection_reset, dns, tls, redirect, ssrf_blocked, http_error, … */
   error: string | null;
   trigger: AttemptTrigger;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Mode } from "../domain/types.js";
+import type { ApiKey, Mode } from "../domain/types.js";
 
 /**
  * Secret keys carry 32 random bytes, so a plain SHA-256 is enough to store
@@ -23,4 +23,9 @@ export function modeOfKey(secret: string): Mode | null {
   if (secret.startsWith("sk_test_")) return "test";
   if (secret.startsWith("sk_live_")) return "live";
   return null;
+}
+
+/** Neither revoked nor past the expiry a roll gave it. */
+export function isKeyUsable(key: ApiKey, now: number): boolean {
+  return key.revokedAt === null && (key.expiresAt == null || key.expiresAt > now);
 }

@@ -5,6 +5,11 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
  * `v1.<iv>.<tag>.<ciphertext>` in base64url, so a stolen database file holds
  * no usable `whsec_` value without the master key.
  */
+/** Whether a stored value is a secret box (`v1.` and three base64url parts), e.g. a sealed setting. */
+export function isSealed(value: string): boolean {
+  return /^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(value);
+}
+
 export class SecretBox {
   readonly #key: Buffer;
   // Decrypting on every delivery would cost a cipher setup per request; boxes

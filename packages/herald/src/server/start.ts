@@ -4,7 +4,7 @@
  * shutdown. Everything else receives its parts from here.
  */
 import type { FastifyInstance } from "fastify";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import { buildApp } from "../api/app.js";
 import { createDashboardLink } from "../api/session.js";
 import type { HeraldConfig } from "../config/config.js";
@@ -12,12 +12,18 @@ import { Dispatcher } from "../delivery/dispatcher.js";
 import { DEFAULT_HEALTH_POLICY, DeliveryEngine } from "../delivery/engine.js";
 import { OperatorNotices } from "../delivery/operator-notices.js";
 import { RetryPolicy } from "../delivery/retry-policy.js";
+import { useDnsServers } from "../delivery/ssrf.js";
+import { DeliveryLog } from "../observability/delivery-log.js";
+import { createLogger } from "../observability/logger.js";
+import { HeraldMetrics } from "../observability/metrics.js";
 import { loadMasterKey } from "../secrets/master-key.js";
+import { settlePendingRotation } from "../secrets/master-key-rotation.js";
 import { SecretBox } from "../secrets/secret-box.js";
 import type { Store } from "../store/store.js";
 import { VERSION } from "../version.js";
 import { bootstrap } from "./bootstrap.js";
 import { buildHealthApp } from "./health-app.js";
+import { httpLimits } from "./http-limits.js";
 import { openStore } from "./open-store.js";
 import { RetentionJob } from "./retention.js";
 
@@ -34,20 +40,28 @@ export interface StartOptions {
   /** Where the human lines (listening URL, first-start secrets) go. Default stdout. */
   print?: (line: string) => void;
   logger?: Logger;
-  /** Engine tuning for tests (lease length, auto-disable window). */
-  engine?: { leaseMs?: number; autoDisableAfterMs?: number; autoDisableMinFailures?: number };
+  /** Engine tuning for tests (lease length, auto-disable window, lane buffer). */
+  engine?: {
+    leaseMs?: number;
+    autoDisableAfterMs?: number;
+    autoDisableMinFailures?: number;
+    perEndpointBuffer?: number;
+  };
 }
 
 export async function startServer(config: HeraldConfig, options: StartOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   // Structured logs go to stderr so stdout carries only the lines meant for people.
-  const logger = options.logger ?? pino({ level: process.env.HERALD_LOG_LEVEL ?? "info" }, pino.destination(2));
+  const logger = options.logger ?? createLogger({ level: process.env.HERALD_LOG_LEVEL ?? "info" });
   const now = Date.now();
 
+  // Before anything resolves an endpoint host: the create-time check and the delivery lookup share it.
+  useDnsServers(config.dnsServers);
   const { store, release } = await openStore(config, logger, now);
   let boot: Awaited<ReturnType<typeof bootstrap>>;
   let box: SecretBox;
   try {
+    await settlePendingRotation(store, { fromEnv: config.masterKey, dataDir: config.dataDir });
     box = new SecretBox(loadMasterKey(config.masterKey ?? undefined, config.dataDir));
     boot = await bootstrap(store, box, config, now);
   } catch (err) {
@@ -56,6 +70,8 @@ export async function startServer(config: HeraldConfig, options: StartOptions = 
     throw err;
   }
   const retry = new RetryPolicy({ schedule: config.retrySchedule });
+  const metrics = new HeraldMetrics({ store });
+  const deliveryLog = new DeliveryLog(logger);
 
   let engine: DeliveryEngine | null = null;
   if (config.workers) {
@@ -70,6 +86,12 @@ export async function startServer(config: HeraldConfig, options: StartOptions = 
       retry,
       logger,
       notices,
+      observer: {
+        recorded(outcomes, result) {
+          metrics.recorded(outcomes, result);
+          deliveryLog.recorded(outcomes, result);
+        },
+      },
       dispatcher: new Dispatcher({
         timeoutMs: config.deliveryTimeoutMs,
         allowPrivateTargets: config.allowPrivateTargets,
@@ -81,6 +103,9 @@ export async function startServer(config: HeraldConfig, options: StartOptions = 
         minConsecutiveFailures: options.engine?.autoDisableMinFailures ?? DEFAULT_HEALTH_POLICY.minConsecutiveFailures,
       },
       leaseMs: options.engine?.leaseMs ?? config.leaseMs,
+      ...(options.engine?.perEndpointBuffer === undefined
+        ? {}
+        : { perEndpointBuffer: options.engine.perEndpointBuffer }),
     });
     engine.start();
   }
@@ -93,7 +118,7 @@ export async function startServer(config: HeraldConfig, options: StartOptions = 
   retention.start();
 
   const app: FastifyInstance = config.workersOnly
-    ? buildHealthApp(store)
+    ? buildHealthApp(store, { metrics, httpLimits: httpLimits(config.requestTimeoutMs), logger })
     : await buildApp({
         store,
         secretBox: box,
@@ -101,7 +126,10 @@ export async function startServer(config: HeraldConfig, options: StartOptions = 
         maxAttempts: retry.maxAttempts,
         allowPrivateTargets: config.allowPrivateTargets,
         version: VERSION,
-        logger: false,
+        loggerInstance: logger,
+        metrics,
+        apiRateLimit: config.apiRateLimit,
+        httpLimits: httpLimits(config.requestTimeoutMs),
         ...(engine === null ? {} : { delivery: engine }),
       });
   await app.listen({ port: config.port, host: config.host });

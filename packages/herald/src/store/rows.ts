@@ -18,6 +18,7 @@ import type {
   Mode,
   Plan,
 } from "../domain/types.js";
+import { PARKED_AT } from "./sqlite/parking.js";
 
 export type Row = Record<string, unknown>;
 
@@ -37,6 +38,7 @@ export function toApiKey(r: Row): ApiKey {
     mode: str(r.mode) as Mode,
     created: num(r.created),
     revokedAt: optNum(r.revoked_at),
+    expiresAt: optNum(r.expires_at),
   };
 }
 
@@ -86,7 +88,8 @@ export function toDelivery(r: Row): Delivery {
     status: str(r.status) as DeliveryStatus,
     attemptCount: num(r.attempt_count),
     maxAttempts: num(r.max_attempts),
-    nextAttemptAt: optNum(r.next_attempt_at),
+    // A parked delivery (sqlite/parking.ts) has been due since it was created.
+    nextAttemptAt: Number(r.next_attempt_at) === PARKED_AT ? num(r.created) : optNum(r.next_attempt_at),
     nextTrigger: str(r.next_trigger) as AttemptTrigger,
     lastResponseStatus: optNum(r.last_response_status),
     created: num(r.created),
@@ -104,6 +107,7 @@ export function toAttempt(r: Row): Attempt {
     responseBody: optStr(r.response_body),
     responseHeaders:
       r.response_headers == null ? null : (JSON.parse(str(r.response_headers)) as Record<string, string>),
+    requestHeaders: r.request_headers == null ? null : (JSON.parse(str(r.request_headers)) as Record<string, string>),
     error: optStr(r.error),
     trigger: str(r.trigger) as AttemptTrigger,
   };

@@ -7,6 +7,9 @@
  * and every write that the contract calls durable has committed (fsync'd)
  * before its promise resolves.
  */
+import type { AuditEntry, AuditQuery } from "../domain/audit.js";
+import type { DashboardToken } from "../domain/dashboard-token.js";
+import type { EndpointStats } from "../domain/endpoint-stats.js";
 import type {
   Account,
   ApiKey,
@@ -70,7 +73,12 @@ export interface IngestInput {
   leaseTo?: {
     owner: string;
     leaseMs: number;
-    /** Whether the local worker takes deliveries of this endpoint now (its lane is not full). Default: all. */
+    /**
+     * Whether the local worker takes deliveries of this endpoint now (its
+     * lane is not full). Default: all. A declined delivery is written
+     * unleased: parked on a store with `claimParked` (the worker takes it
+     * back with that method), due now on the others.
+     */
     accepts?: (endpointId: string) => boolean;
   };
 }
@@ -100,6 +108,15 @@ export interface ClaimOptions {
   leaseMs: number;
   /** Endpoints whose local queue is full; their deliveries stay in the store. */
   excludeEndpointIds?: readonly string[];
+}
+
+/** Taking back deliveries that ingest parked because the worker's lane was full. */
+export interface ParkedClaim {
+  owner: string;
+  endpointId: string;
+  limit: number;
+  now: number;
+  leaseMs: number;
 }
 
 export type OutcomeResult =
@@ -154,6 +171,20 @@ export type IdempotencyBegin =
   | { state: "mismatch" }
   | { state: "in_progress" };
 
+/** A new key replacing an old one (`rollApiKey`). */
+export interface RolledKey {
+  key: ApiKey;
+  secretHash: string;
+  audit: AuditEntry;
+}
+
+/** How many sealed values `resealSecrets` rewrote, by kind. */
+export interface ResealCount {
+  endpointSecrets: number;
+  idempotentAnswers: number;
+  settings: number;
+}
+
 export interface Store {
   /** Which backend this is. */
   readonly kind: "sqlite" | "postgres";
@@ -176,6 +207,14 @@ export interface Store {
   setSettingIfAbsent(name: string, value: string): Promise<string>;
   setSetting(name: string, value: string): Promise<void>;
 
+  // dashboard sign-in links and sessions (expired ones go in `prune`)
+  /** Inserts, or for an existing hash updates its mode, CSRF token and expiry. */
+  saveDashboardToken(token: DashboardToken): Promise<void>;
+  getDashboardToken(hash: string): Promise<DashboardToken | null>;
+  /** Marks an unused, unexpired link used and answers it; null for everyone else (atomic across processes). */
+  useDashboardLink(hash: string, now: number): Promise<DashboardToken | null>;
+  deleteDashboardToken(hash: string): Promise<void>;
+
   // accounts and keys
   createAccount(account: Account): Promise<Account>;
   getAccount(id: string): Promise<Account | null>;
@@ -184,6 +223,44 @@ export interface Store {
   countAccounts(): Promise<number>;
   createApiKey(key: ApiKey, secretHash: string): Promise<ApiKey>;
   findApiKeyByHash(secretHash: string): Promise<ApiKey | null>;
+  /** An account's keys, newest first (revoked and expired ones included). */
+  listApiKeys(accountId: string, page: PageQuery): Promise<Page<ApiKey>>;
+  /**
+   * Revokes the account's key now and appends the entry `audit(key)` gives in
+   * the same transaction. A key revoked already keeps its first `revokedAt`
+   * (and no entry is written). Null when the account has no such key.
+   */
+  revokeApiKey(
+    accountId: string,
+    keyId: string,
+    now: number,
+    audit: (key: ApiKey) => AuditEntry,
+  ): Promise<ApiKey | null>;
+  /**
+   * Creates the key `next(old)` gives (of the old key's mode), makes the old
+   * key expire at `expiresAt` (or keeps an earlier expiry it has) and appends
+   * the entry, in one transaction. Throws `api_key_revoked`/`api_key_expired`
+   * (400) for a key that is no longer usable; null when the account has no such key.
+   */
+  rollApiKey(
+    accountId: string,
+    keyId: string,
+    expiresAt: number,
+    next: (old: ApiKey) => RolledKey,
+  ): Promise<{ old: ApiKey; next: ApiKey } | null>;
+
+  // the audit log (never pruned: see docs/operations.md)
+  appendAudit(entries: readonly AuditEntry[]): Promise<void>;
+  /** Newest first. */
+  listAuditLog(query: AuditQuery, page: PageQuery): Promise<Page<AuditEntry>>;
+
+  /**
+   * Rewrites every value sealed with the master key (endpoint secrets, also
+   * rotated-out ones and those of deleted endpoints; stored idempotent
+   * answers; sealed settings) as `reseal(value)`, in ONE transaction: either
+   * all are sealed with the new key or none is. `reseal` throws to abort.
+   */
+  resealSecrets(reseal: (sealed: string) => string): Promise<ResealCount>;
 
   // endpoints (every read and write is scoped: another account or mode sees nothing)
   createEndpoint(endpoint: NewEndpoint, limitPerScope: number): Promise<Endpoint>;
@@ -207,6 +284,8 @@ export interface Store {
   resendDelivery(scope: Scope, id: string, now: number): Promise<Delivery | null>;
   /** Queues a manual attempt for every failed or cancelled delivery of the endpoint created since `since`. */
   recoverDeliveries(scope: Scope, endpointId: string, since: number, now: number): Promise<number>;
+  /** The endpoint's deliveries created since `since` and their attempts, in one aggregate query. */
+  endpointStats(scope: Scope, endpointId: string, since: number): Promise<EndpointStats>;
 
   // the queue
   /**
@@ -216,6 +295,13 @@ export interface Store {
    * second (burst: one second's worth), counted across every process.
    */
   claimDeliveries(options: ClaimOptions): Promise<ClaimedDelivery[]>;
+  /**
+   * Leases up to `limit` of the endpoint's parked deliveries, oldest first
+   * (fewer than `limit`: none are left). Only a store with one process parks
+   * (the embedded one): a shared store writes declined deliveries due now,
+   * for whichever process has room.
+   */
+  claimParked?(options: ParkedClaim): Promise<ClaimedDelivery[]>;
   /** Extends the leases this owner still holds; returns the ids it still owns. */
   renewLeases(
     owner: string,
@@ -228,6 +314,8 @@ export interface Store {
   recordOutcomes(outcomes: readonly DeliveryOutcome[], policy: HealthPolicy, now: number): Promise<RecordResult>;
   /** Pending deliveries due by `now` (queue depth), for metrics and tests. */
   countDue(now: number): Promise<number>;
+  /** When the longest-waiting pending delivery became due (unix ms), or null when none is due by `now`. */
+  oldestDueAt(now: number): Promise<number | null>;
   /**
    * Calls `listener` when another process may have made work due (a hint:
    * polling stays the truth). Resolves to an unsubscribe function. A store
@@ -239,7 +327,8 @@ export interface Store {
   /**
    * Deletes up to `batchSize` of the oldest events created before `before`
    * with their deliveries and attempts, and idempotency records older than
-   * 24 h. Events that still have a pending delivery are kept until it ends.
+   * 24 h, and expired dashboard links and sessions. Events that still have
+   * a pending delivery are kept until it ends.
    * Only one process prunes at a time (the others return 0 at once).
    * Returns how many events it deleted; call again until it returns 0.
    */

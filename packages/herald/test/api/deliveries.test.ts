@@ -106,6 +106,7 @@ for (const backend of backends) {
           "error",
           "id",
           "object",
+          "request_headers",
           "response_body",
           "response_headers",
           "response_status",
@@ -120,6 +121,7 @@ for (const backend of backends) {
         assert.equal(first.error, "http_error");
         assert.equal(first.trigger, "scheduled");
         assert.deepEqual(first.response_headers, { "content-type": "text/plain" });
+        assert.deepEqual(first.request_headers, { "content-type": "application/json", "webhook-id": d.event_id });
         assert.ok(Math.abs(first.attempted_at - Date.now() / 1000) < 60);
         assert.equal(first.duration_ms, 12);
       });

@@ -4,8 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import pino from "pino";
 import { request } from "undici";
 import { createDashboardLink, createSession, SESSION_COOKIE } from "../../src/api/session.js";
+import { hashSecret } from "../../src/secrets/api-key.js";
+import { RetentionJob } from "../../src/server/retention.js";
 import { type LiveHerald, startHerald } from "../helpers/live-server.js";
 
 async function call(
@@ -113,6 +116,33 @@ describe("dashboard sign-in API", () => {
     assert.equal(res.headers["set-cookie"], undefined);
     assert.match(res.body, /cannot be used/);
     assert.equal((await call(`${h.url}/dashboard/login?token=dl_nope`, "GET")).status, 410);
+  });
+
+  test("the retention job deletes expired links and sessions; used and expired links stay refused", async () => {
+    const store = h.server.store;
+    const hashOf = (url: string) => hashSecret(new URL(url).searchParams.get("token") as string);
+    const expiredLink = await createDashboardLink(store, acct.id, "test", h.url, Date.now() - 6 * 60_000);
+    const usedLink = await createDashboardLink(store, acct.id, "test", h.url);
+    assert.equal((await call(usedLink.url, "GET")).status, 302);
+    const expiredSession = await createSession(store, acct.id, "test", Date.now() - 13 * 3600_000);
+    const liveSession = await createSession(store, acct.id, "test");
+    assert.ok(await store.getDashboardToken(hashOf(expiredLink.url)), "the expired link's row exists before the prune");
+    assert.ok(await store.getDashboardToken(expiredSession.session.hash));
+
+    await new RetentionJob({ store, logger: pino({ level: "silent" }), retentionDays: 30 }).runOnce();
+
+    assert.equal(await store.getDashboardToken(hashOf(expiredLink.url)), null);
+    assert.equal(await store.getDashboardToken(expiredSession.session.hash), null);
+    assert.equal(
+      (await store.getDashboardToken(hashOf(usedLink.url)))?.usedAt !== null,
+      true,
+      "a used link is kept until it expires",
+    );
+    assert.ok(await store.getDashboardToken(liveSession.session.hash), "live sessions stay");
+    assert.equal((await call(expiredLink.url, "GET")).status, 410);
+    assert.equal((await call(usedLink.url, "GET")).status, 410);
+    assert.equal((await call(`${h.url}/v1/webhooks`, "GET", { cookie: expiredSession.cookie })).status, 401);
+    assert.equal((await call(`${h.url}/v1/webhooks`, "GET", { cookie: liveSession.cookie })).status, 200);
   });
 
   test("a session expires after 12 hours", async () => {

@@ -12,6 +12,7 @@ import { after, describe, test } from "node:test";
 import { request } from "undici";
 import { spawnHerald } from "../helpers/child-server.js";
 import { eventually } from "../helpers/live-server.js";
+import { startLoad } from "../helpers/load.js";
 import { type Receiver, startReceiver } from "../helpers/receiver.js";
 
 const ADMIN = "hat_durability_test_token";
@@ -55,34 +56,16 @@ describe("durability across crashes", () => {
       assert.equal(ep.status, 201);
     }
 
-    const accepted = new Set<string>();
-    const N = 300;
-    let sent = 0;
     // Emit concurrently (16 clients), faster than the slow receiver takes them,
     // and kill once a sixth of the deliveries have arrived: a backlog is waiting
-    // and many requests are in flight.
-    const emitter = async () => {
-      while (sent < N) {
-        sent++;
-        try {
-          const res = await call(
-            h.url,
-            "POST",
-            "/v1/events",
-            { type: "payment.succeeded", data: { object: { n: sent } } },
-            key,
-          );
-          if (res.status === 202) accepted.add(res.body.id);
-        } catch {
-          return; // the server is gone; this request was never accepted
-        }
-      }
-    };
-    const emitting = Promise.all(Array.from({ length: 16 }, emitter));
+    // and many requests are in flight. Requests after the kill are refused.
+    const N = 300;
+    const load = startLoad({ target: () => h.url, key, count: N, clients: 16 });
+    const accepted = load.accepted;
     await eventually(async () => r.received.length >= N / 2, 60_000, "deliveries under way");
     h.child.kill("SIGKILL");
     await h.exited;
-    await emitting;
+    await load.done;
     const before = r.received.length;
     assert.ok(
       before < accepted.size * 3,

@@ -19,7 +19,8 @@ export interface ChildHerald {
 
 export async function spawnHerald(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ChildHerald> {
   const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...args], {
-    env: { ...process.env, HERALD_LOG_LEVEL: "warn", ...env },
+    // Load tests push thousands of requests a second through one key: no API rate limit unless a test sets one.
+    env: { ...process.env, HERALD_LOG_LEVEL: "warn", HERALD_API_RATE_LIMIT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const stdout: string[] = [];

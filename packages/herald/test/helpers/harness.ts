@@ -195,6 +195,7 @@ export async function settleDue(
         responseStatus: status,
         responseBody: attempt.responseBody ?? (status === null ? null : "ok"),
         responseHeaders: status === null ? null : { "content-type": "text/plain" },
+        requestHeaders: { "content-type": "application/json", "webhook-id": c.delivery.eventId },
         error: attempt.error ?? (result === "succeeded" ? null : "http_error"),
         trigger: c.delivery.nextTrigger,
       },

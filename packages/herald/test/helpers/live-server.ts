@@ -43,7 +43,11 @@ export async function startHerald(
 ): Promise<LiveHerald> {
   const dataDir = flags.dataDir ?? mkdtempSync(join(tmpdir(), "herald-live-"));
   const adminToken = flags.adminToken ?? `hat_test_${randomBytes(12).toString("hex")}`;
-  const config = resolveConfig({ port: "0", ...flags, dataDir, adminToken }, options.env ?? {});
+  // No API rate limit unless a test sets one: suites fire bursts through one key.
+  const config = resolveConfig(
+    { port: "0", ...flags, dataDir, adminToken },
+    { HERALD_API_RATE_LIMIT: "0", ...options.env },
+  );
   const printed: string[] = [];
   const server = await startServer(config, {
     print: (l) => printed.push(l),

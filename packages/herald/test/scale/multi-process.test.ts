@@ -13,6 +13,7 @@ import { after, describe, test } from "node:test";
 import { request } from "undici";
 import { type ChildHerald, spawnHerald } from "../helpers/child-server.js";
 import { eventually } from "../helpers/live-server.js";
+import { type Load, startLoad } from "../helpers/load.js";
 import { createTestDatabase, PG_SKIP, type TestDatabase } from "../helpers/pg-database.js";
 import { type Receiver, startReceiver } from "../helpers/receiver.js";
 
@@ -65,32 +66,17 @@ async function setup(h: ChildHerald, urls: string[], extra: Record<string, unkno
 }
 
 /** Emits `n` events round-robin over the processes' APIs with `clients` concurrent clients; returns the accepted ids. */
-function load(procs: () => ChildHerald[], key: string, n: number, clients = 12) {
-  const accepted = new Set<string>();
-  let next = 0;
-  let refused = 0;
-  const client = async () => {
-    while (next < n) {
-      const i = next++;
+function load(procs: () => ChildHerald[], key: string, n: number, clients = 12): Load {
+  let i = 0;
+  return startLoad({
+    target: () => {
       const live = procs();
-      const p = live[i % live.length] as ChildHerald;
-      try {
-        const res = await call(
-          p.url,
-          "POST",
-          "/v1/events",
-          { type: "payment.succeeded", data: { object: { n: i } } },
-          key,
-        );
-        if (res.status === 202) accepted.add(res.body.id);
-        else refused++;
-      } catch {
-        refused++; // the process died or the database blinked: not accepted
-      }
-    }
-  };
-  const done = Promise.all(Array.from({ length: clients }, client));
-  return { accepted, done, refused: () => refused };
+      return (live[i++ % live.length] as ChildHerald).url;
+    },
+    key,
+    count: n,
+    clients,
+  });
 }
 
 function deliveredEverywhere(r: Receiver, accepted: Set<string>, endpoints: string[]): boolean {

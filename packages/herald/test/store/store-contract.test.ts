@@ -32,6 +32,7 @@ function outcome(
       responseStatus: status,
       responseBody: "ok",
       responseHeaders: { "content-type": "text/plain" },
+      requestHeaders: { "content-type": "application/json", "webhook-signature": "v1,c2ln" },
       error: status >= 200 && status < 300 ? null : "http_error",
       trigger: "scheduled",
     },
@@ -207,7 +208,12 @@ for (const backend of backends) {
       assert.equal(d?.nextTrigger, "retry");
       assert.equal(d?.lastResponseStatus, 500);
       assert.equal(d?.attemptCount, 2);
-      assert.equal((await store.listAttempts(s, id)).length, 2);
+      const attempts = await store.listAttempts(s, id);
+      assert.equal(attempts.length, 2);
+      assert.deepEqual(attempts[0]?.requestHeaders, {
+        "content-type": "application/json",
+        "webhook-signature": "v1,c2ln",
+      });
       const early = await store.claimDeliveries({ owner: "a", limit: 100, now: T0 + 4999, leaseMs: 1000 });
       assert.equal(
         early.find((x) => x.delivery.id === id),
@@ -387,6 +393,60 @@ for (const backend of backends) {
       assert.equal(await store.recoverDeliveries({ ...s, mode: "live" }, ep.id, 0, T0 + 3), 0);
     });
 
+    test("endpoint stats: the window's deliveries by status, hourly attempts, the newest delivery", async () => {
+      const s: Scope = { accountId: await account(store), mode: "test" };
+      const ep = await addEndpoint(store, s, { enabledEvents: ["*"] });
+      const empty = await store.endpointStats(s, ep.id, T0 - 86_400_000);
+      assert.deepEqual(empty, {
+        deliveries: { pending: 0, succeeded: 0, failed: 0, cancelled: 0 },
+        lastDelivery: null,
+        buckets: [],
+      });
+      const before = (
+        await store.ingestEvent({ event: event(s, "refund.created", T0 - 2 * 86_400_000), maxAttempts: 3 })
+      ).deliveries[0];
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const d = (await store.ingestEvent({ event: event(s, "refund.created", T0 + i), maxAttempts: 3 })).deliveries;
+        ids.push(d.find((x) => x.endpointId === ep.id)?.id as string);
+      }
+      const claimed = (await store.claimDeliveries({ owner: "st", limit: 1000, now: T0 + 10, leaseMs: 60_000 })).filter(
+        (c) => c.endpoint.id === ep.id,
+      );
+      const lease = (id: string | undefined) => claimed.find((c) => c.delivery.id === id)?.leaseToken as string;
+      await store.recordOutcomes(
+        [
+          outcome(ids[0] as string, ep.id, lease(ids[0]), { kind: "succeeded" }),
+          outcome(ids[1] as string, ep.id, lease(ids[1]), { kind: "succeeded" }),
+          outcome(ids[2] as string, ep.id, lease(ids[2]), { kind: "failed" }, 500),
+          outcome(ids[3] as string, ep.id, lease(ids[3]), { kind: "retry", nextAttemptAt: T0 + 60_000 }, 503),
+          outcome(before?.id as string, ep.id, lease(before?.id), { kind: "succeeded" }),
+        ],
+        POLICY,
+        T0 + 2000,
+      );
+      const stats = await store.endpointStats(s, ep.id, T0 - 86_400_000);
+      assert.deepEqual(
+        stats.deliveries,
+        { pending: 1, succeeded: 2, failed: 1, cancelled: 0 },
+        "older deliveries are outside the window",
+      );
+      assert.equal(stats.lastDelivery?.id, ids[3]);
+      assert.equal(stats.lastDelivery?.status, "pending");
+      assert.equal(stats.lastDelivery?.created, T0 + 3);
+      assert.equal(stats.buckets.length, 1);
+      const hour = stats.buckets[0];
+      assert.equal(hour?.start, Math.floor((T0 + 1000) / 3_600_000) * 3_600_000);
+      assert.equal(hour?.attempts, 4);
+      assert.equal(hour?.succeeded, 2);
+      assert.equal(hour?.avgDurationMs, 3);
+      assert.equal(hour?.maxDurationMs, 3);
+      // another mode sees nothing of it
+      const live = await store.endpointStats({ ...s, mode: "live" }, ep.id, T0 - 86_400_000);
+      assert.equal(live.lastDelivery, null);
+      assert.equal(live.deliveries.succeeded, 0);
+    });
+
     test("lists paginate newest first and filter", async () => {
       const s: Scope = { accountId: await account(store), mode: "test" };
       await addEndpoint(store, s, { enabledEvents: ["payment.succeeded"] });
@@ -477,6 +537,41 @@ for (const backend of backends) {
       assert.equal(pending?.status, "pending", "an event with a pending delivery stays until it ends");
       const left = await store.listDeliveries(s, { endpointId: ep.id }, { limit: 100 });
       assert.equal(left.data.length, 2);
+    });
+
+    test("dashboard links work once and expire; prune deletes expired links and sessions", async () => {
+      const accountId = await account(store);
+      const now = Date.now();
+      const token = (hash: string, kind: "link" | "session", expiresAt: number) => ({
+        hash,
+        kind,
+        accountId,
+        mode: "test" as const,
+        csrf: kind === "session" ? "csrf" : null,
+        expiresAt,
+        usedAt: null,
+      });
+      await store.saveDashboardToken(token(`${accountId}-l1`, "link", now + 60_000));
+      await store.saveDashboardToken(token(`${accountId}-l2`, "link", now - 1));
+      await store.saveDashboardToken(token(`${accountId}-s1`, "session", now - 1));
+      await store.saveDashboardToken(token(`${accountId}-s2`, "session", now + 60_000));
+      const uses = await Promise.all([1, 2, 3].map(() => store.useDashboardLink(`${accountId}-l1`, now)));
+      assert.equal(uses.filter((u) => u !== null).length, 1, "exactly one use wins");
+      assert.equal(uses.find((u) => u !== null)?.accountId, accountId);
+      assert.equal(await store.useDashboardLink(`${accountId}-l2`, now), null, "an expired link is refused");
+      assert.equal(await store.useDashboardLink(`${accountId}-s2`, now), null, "a session is not a link");
+      // a mode switch rewrites the session in place
+      await store.saveDashboardToken({ ...token(`${accountId}-s2`, "session", now + 120_000), mode: "live" });
+      assert.equal((await store.getDashboardToken(`${accountId}-s2`))?.mode, "live");
+
+      await store.prune(T0 - 40 * 86_400_000, 10);
+      assert.equal(await store.getDashboardToken(`${accountId}-l2`), null);
+      assert.equal(await store.getDashboardToken(`${accountId}-s1`), null);
+      assert.ok(await store.getDashboardToken(`${accountId}-l1`), "a used link stays until it expires");
+      assert.equal(await store.useDashboardLink(`${accountId}-l1`, now), null, "and stays used");
+      assert.equal((await store.getDashboardToken(`${accountId}-s2`))?.expiresAt, now + 120_000);
+      await store.deleteDashboardToken(`${accountId}-s2`);
+      assert.equal(await store.getDashboardToken(`${accountId}-s2`), null);
     });
 
     test("accounts, keys and custom event types", async () => {

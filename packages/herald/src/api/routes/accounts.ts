@@ -1,18 +1,12 @@
-/** Operator routes: accounts and their secret keys. */
+/** Operator routes: accounts (their secret keys: api-keys.ts). */
 import { notFound } from "../../domain/errors.js";
 import { ID_PREFIX, newId } from "../../domain/ids.js";
-import { hashSecret, newSecretKey } from "../../secrets/api-key.js";
+import { pick, recordAudit } from "../audit.js";
 import type { ApiDeps } from "../deps.js";
 import { listJson, pageQuery } from "../pagination.js";
-import {
-  AccountSchema,
-  ApiKeySchema,
-  CreateAccountBody,
-  CreateApiKeyBody,
-  UpdateAccountBody,
-} from "../schemas/accounts.js";
+import { AccountSchema, CreateAccountBody, UpdateAccountBody } from "../schemas/accounts.js";
 import { IdParams, ListOf, ListQuery, Ref } from "../schemas/common.js";
-import { accountJson, apiKeyJson } from "../serialize.js";
+import { accountJson } from "../serialize.js";
 import type { Api } from "../type-provider.js";
 
 const tags = ["Accounts"];
@@ -32,7 +26,15 @@ export function accountRoutes(app: Api, { store }: ApiDeps): void {
         plan: request.body.plan ?? "pro",
         created: Date.now(),
       });
-      return reply.code(201).send(accountJson(account));
+      const json = accountJson(account);
+      await recordAudit(store, request, {
+        accountId: account.id,
+        mode: null,
+        action: "account.created",
+        objectId: account.id,
+        details: pick(json, ["name", "plan"]),
+      });
+      return reply.code(201).send(json);
     },
   );
 
@@ -81,37 +83,15 @@ export function accountRoutes(app: Api, { store }: ApiDeps): void {
       if (request.body.plan !== undefined) patch.plan = request.body.plan;
       const account = await store.updateAccount(request.params.id, patch);
       if (account === null) throw notFound("account", request.params.id);
-      return accountJson(account);
-    },
-  );
-
-  app.post(
-    "/v1/accounts/:id/api_keys",
-    {
-      config,
-      schema: {
-        tags,
-        summary: "Create a secret key for an account (shown once)",
-        params: IdParams,
-        body: CreateApiKeyBody,
-        response: { 201: Ref(ApiKeySchema) },
-      },
-    },
-    async (request, reply) => {
-      const account = await store.getAccount(request.params.id);
-      if (account === null) throw notFound("account", request.params.id);
-      const secret = newSecretKey(request.body.mode);
-      const key = await store.createApiKey(
-        {
-          id: newId(ID_PREFIX.apiKey),
-          accountId: account.id,
-          mode: request.body.mode,
-          created: Date.now(),
-          revokedAt: null,
-        },
-        hashSecret(secret),
-      );
-      return reply.code(201).send(apiKeyJson(key, secret));
+      const json = accountJson(account);
+      await recordAudit(store, request, {
+        accountId: account.id,
+        mode: null,
+        action: "account.updated",
+        objectId: account.id,
+        details: pick(json, Object.keys(patch)),
+      });
+      return json;
     },
   );
 }

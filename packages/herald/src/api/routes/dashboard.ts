@@ -6,7 +6,7 @@
 import { Type } from "@sinclair/typebox";
 import { HeraldError, notFound } from "../../domain/errors.js";
 import type { Mode } from "../../domain/types.js";
-import { hashSecret, modeOfKey } from "../../secrets/api-key.js";
+import { hashSecret, isKeyUsable, modeOfKey } from "../../secrets/api-key.js";
 import type { ApiDeps } from "../deps.js";
 import { IdParams } from "../schemas/common.js";
 import {
@@ -154,7 +154,7 @@ export function dashboardRoutes(app: Api, deps: ApiDeps): void {
       if (secretKey !== undefined) {
         const keyMode = modeOfKey(secretKey);
         const key = keyMode === null ? null : await store.findApiKeyByHash(hashSecret(secretKey));
-        const account = key === null || key.revokedAt !== null ? null : await store.getAccount(key.accountId);
+        const account = key === null || !isKeyUsable(key, Date.now()) ? null : await store.getAccount(key.accountId);
         if (key === null || account === null || keyMode === null || key.mode !== keyMode) {
           throw new HeraldError("authentication_error", "invalid_api_key", "Invalid secret key.", {
             param: "secret_key",

@@ -5,6 +5,7 @@ import { ID_PREFIX, newId } from "../../domain/ids.js";
 import { sampleObject } from "../../domain/sample-events.js";
 import type { Endpoint, Scope, StoredSecret } from "../../domain/types.js";
 import type { EndpointPatch, Store } from "../../store/store.js";
+import { pick, recordAudit } from "../audit.js";
 import { accountOf } from "../auth.js";
 import type { ApiDeps } from "../deps.js";
 import { checkEnabledEvents, loadCatalogue } from "../event-catalogue.js";
@@ -33,6 +34,24 @@ import { checkEndpointUrl } from "../url-rules.js";
 export const ENDPOINT_LIMIT = 20;
 /** How long a rotated-out secret keeps signing, by default: one day. */
 const DEFAULT_SECRET_OVERLAP_S = 86_400;
+
+/** The endpoint fields an audit entry shows (as the API names them); never the secret. */
+const AUDITED_FIELDS = [
+  "url",
+  "enabled_events",
+  "description",
+  "metadata",
+  "status",
+  "signature_scheme",
+  "rate_limit",
+  "max_in_flight",
+] as const;
+
+const auditTarget = (e: { id: string; accountId: string; mode: Scope["mode"] }) => ({
+  accountId: e.accountId,
+  mode: e.mode,
+  objectId: e.id,
+});
 
 const tags = ["Webhook endpoints"];
 const config = { auth: "account" as const };
@@ -80,6 +99,11 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
         },
         ENDPOINT_LIMIT,
       );
+      await recordAudit(store, request, {
+        ...auditTarget(endpoint),
+        action: "webhook_endpoint.created",
+        details: pick(endpointJson(endpoint), AUDITED_FIELDS),
+      });
       return reply.code(201).send(endpointJson(endpoint, secret));
     },
   );
@@ -143,7 +167,25 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
       const updated = await store.updateEndpoint(scope, current.id, patch, Date.now());
       if (updated === null) throw notFound("webhook endpoint", request.params.id);
       deps.delivery?.endpointChanged(updated.id);
-      return endpointJson(updated);
+      const json = endpointJson(updated);
+      const changed = AUDITED_FIELDS.filter((f) => f !== "status" && f in body);
+      await recordAudit(
+        store,
+        request,
+        ...(changed.length > 0
+          ? [{ ...auditTarget(updated), action: "webhook_endpoint.updated" as const, details: pick(json, changed) }]
+          : []),
+        ...(patch.status !== undefined
+          ? [
+              {
+                ...auditTarget(updated),
+                action: `webhook_endpoint.${patch.status}` as const,
+                details: pick(json, ["status", "disabled_reason"]),
+              },
+            ]
+          : []),
+      );
+      return json;
     },
   );
 
@@ -159,9 +201,15 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async (request) => {
-      const deleted = await store.deleteEndpoint(accountOf(request).scope, request.params.id, Date.now());
+      const { scope } = accountOf(request);
+      const deleted = await store.deleteEndpoint(scope, request.params.id, Date.now());
       if (!deleted) throw notFound("webhook endpoint", request.params.id);
       deps.delivery?.endpointChanged(request.params.id);
+      await recordAudit(store, request, {
+        ...auditTarget({ ...scope, id: request.params.id }),
+        action: "webhook_endpoint.deleted",
+        details: {},
+      });
       return { id: request.params.id, object: "webhook_endpoint" as const, deleted: true as const };
     },
   );
@@ -198,6 +246,12 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
       );
       if (updated === null) throw notFound("webhook endpoint", request.params.id);
       deps.delivery?.endpointChanged(updated.id);
+      // The new secret never goes into the log: only how long the old ones keep signing.
+      await recordAudit(store, request, {
+        ...auditTarget(updated),
+        action: "webhook_endpoint.secret_rotated",
+        details: { expires_in: overlapMs / 1000 },
+      });
       return endpointJson(updated, secret);
     },
   );

@@ -17,6 +17,12 @@ export const AttemptSchema = Type.Object(
     response_status: Nullable(Type.Integer()),
     response_body: Nullable(Type.String({ description: "The first 4 KiB of the response body." })),
     response_headers: Nullable(Type.Record(Type.String(), Type.String())),
+    request_headers: Nullable(
+      Type.Record(Type.String(), Type.String(), {
+        description:
+          "The headers Herald sent: content-type, user-agent and the scheme's id, timestamp and signature headers (HMACs; never the secret). Null when no request left.",
+      }),
+    ),
     error: Nullable(
       Type.String({
         description: "Why it failed: `timeout`, `connection_refused`, `dns`, `tls`, `redirect`, `http_error`, …",

@@ -7,6 +7,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { Pool } from "pg";
+import type { AuditEntry, AuditQuery } from "../../domain/audit.js";
+import type { DashboardToken } from "../../domain/dashboard-token.js";
+import type { EndpointStats } from "../../domain/endpoint-stats.js";
 import type {
   Account,
   ApiKey,
@@ -33,19 +36,27 @@ import type {
   Page,
   PageQuery,
   RecordResult,
+  ResealCount,
+  RolledKey,
   Store,
 } from "../store.js";
+import * as audit from "./audit.js";
 import { Claimer } from "./claim.js";
+import * as dashboardTokens from "./dashboard-tokens.js";
+import { endpointStats } from "./endpoint-stats.js";
 import * as endpoints from "./endpoints.js";
 import { GroupCommit } from "./group-commit.js";
 import * as idempotency from "./idempotency.js";
 import { ingest } from "./ingest.js";
+import * as keys from "./keys.js";
 import { SHARE_SCOPES_SQL, scopeKey } from "./locks.js";
 import { migrate } from "./migrate.js";
 import { DueListener, NOTIFY_DUE_SQL } from "./notify.js";
 import { Params, paginate } from "./paginate.js";
 import { pruneBatch } from "./prune.js";
+import { OLDEST_DUE_SQL } from "./queue-stats.js";
 import { recordBatch } from "./record.js";
+import { resealSecrets } from "./reseal.js";
 import { type Row, toAccount, toApiKey, toAttempt, toDelivery, toEndpoint, toEvent, toEventType } from "./rows.js";
 import { withTransaction } from "./transaction.js";
 
@@ -154,6 +165,24 @@ export class PostgresStore implements Store {
     );
   }
 
+  // dashboard links and sessions
+
+  saveDashboardToken(token: DashboardToken): Promise<void> {
+    return dashboardTokens.saveDashboardToken(this.#pool, token);
+  }
+
+  getDashboardToken(hash: string): Promise<DashboardToken | null> {
+    return dashboardTokens.getDashboardToken(this.#pool, hash);
+  }
+
+  useDashboardLink(hash: string, now: number): Promise<DashboardToken | null> {
+    return dashboardTokens.useDashboardLink(this.#pool, hash, now);
+  }
+
+  deleteDashboardToken(hash: string): Promise<void> {
+    return dashboardTokens.deleteDashboardToken(this.#pool, hash);
+  }
+
   // accounts and keys
 
   async createAccount(a: Account): Promise<Account> {
@@ -198,6 +227,42 @@ export class PostgresStore implements Store {
   async findApiKeyByHash(secretHash: string): Promise<ApiKey | null> {
     const r = await this.#one("SELECT * FROM api_keys WHERE secret_hash = $1", [secretHash]);
     return r === undefined ? null : toApiKey(r);
+  }
+
+  listApiKeys(accountId: string, page: PageQuery): Promise<Page<ApiKey>> {
+    return keys.listApiKeys(this.#pool, accountId, page);
+  }
+
+  revokeApiKey(
+    accountId: string,
+    keyId: string,
+    now: number,
+    audit: (key: ApiKey) => AuditEntry,
+  ): Promise<ApiKey | null> {
+    return keys.revokeApiKey(this.#pool, accountId, keyId, now, audit);
+  }
+
+  rollApiKey(
+    accountId: string,
+    keyId: string,
+    expiresAt: number,
+    next: (old: ApiKey) => RolledKey,
+  ): Promise<{ old: ApiKey; next: ApiKey } | null> {
+    return keys.rollApiKey(this.#pool, accountId, keyId, expiresAt, next);
+  }
+
+  // the audit log
+
+  appendAudit(entries: readonly AuditEntry[]): Promise<void> {
+    return audit.appendAudit(this.#pool, entries);
+  }
+
+  listAuditLog(query: AuditQuery, page: PageQuery): Promise<Page<AuditEntry>> {
+    return audit.listAuditLog(this.#pool, query, page);
+  }
+
+  resealSecrets(reseal: (sealed: string) => string): Promise<ResealCount> {
+    return resealSecrets(this.#pool, reseal);
   }
 
   // endpoints
@@ -303,6 +368,10 @@ export class PostgresStore implements Store {
     });
   }
 
+  endpointStats(scope: Scope, endpointId: string, since: number): Promise<EndpointStats> {
+    return endpointStats(this.#pool, scope, endpointId, since);
+  }
+
   recoverDeliveries(scope: Scope, endpointId: string, since: number, now: number): Promise<number> {
     return withTransaction(this.#pool, async (c) => {
       await c.query(SHARE_SCOPES_SQL, [[scopeKey(scope.accountId, scope.mode)]]);
@@ -373,6 +442,11 @@ export class PostgresStore implements Store {
       [now],
     );
     return Number(r?.n ?? 0);
+  }
+
+  async oldestDueAt(now: number): Promise<number | null> {
+    const at = (await this.#one(OLDEST_DUE_SQL, [now]))?.at;
+    return at === null || at === undefined ? null : Number(at);
   }
 
   async onDue(listener: () => void): Promise<() => Promise<void>> {

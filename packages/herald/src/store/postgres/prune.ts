@@ -1,4 +1,5 @@
 import type { Pool } from "pg";
+import { PRUNE_DASHBOARD_TOKENS_SQL } from "./dashboard-tokens.js";
 import { PRUNE_LOCK } from "./locks.js";
 import { withTransaction } from "./transaction.js";
 
@@ -33,6 +34,7 @@ export async function pruneBatch(pool: Pool, before: number, batchSize: number):
       [before, batchSize],
     );
     await c.query("DELETE FROM idempotency_keys WHERE created < $1", [Date.now() - IDEMPOTENCY_TTL_MS]);
+    await c.query(PRUNE_DASHBOARD_TOKENS_SQL, [Date.now()]);
     return deleted.rowCount ?? 0;
   });
 }

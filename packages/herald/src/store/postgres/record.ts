@@ -63,8 +63,8 @@ export async function recordBatch(
 }
 
 const WRITE_SQL = `WITH att AS (
-    INSERT INTO attempts (id, delivery_id, attempted_at, duration_ms, response_status, response_body, response_headers, error, trigger)
-    SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[])
+    INSERT INTO attempts (id, delivery_id, attempted_at, duration_ms, response_status, response_body, response_headers, error, trigger, request_headers)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $26::text[])
   ), del AS (
     UPDATE deliveries d SET
       attempt_count = d.attempt_count + v.inc,
@@ -170,6 +170,7 @@ class Plan {
   readonly disabled = new Map<string, Endpoint>();
   readonly #deliveries = new Map<string, DeliveryState>();
   readonly #attempts: unknown[][] = [[], [], [], [], [], [], [], [], []];
+  readonly #requestHeaders: (string | null)[] = [];
 
   constructor(rows: Row[]) {
     for (const r of rows) {
@@ -195,6 +196,7 @@ class Plan {
     [...row, a.trigger].forEach((v, i) => {
       this.#attempts[i]?.push(v);
     });
+    this.#requestHeaders.push(a.requestHeaders == null ? null : JSON.stringify(a.requestHeaders));
     // The attempt happened whoever holds the lease now, so it always counts.
     d.outcomes++;
     d.lastStatus = a.responseStatus;
@@ -265,6 +267,7 @@ class Plan {
       endpoints.map((h) => h.updated),
       [...this.disabled.keys()],
       this.exhausted,
+      this.#requestHeaders,
     ];
   }
 }

@@ -136,6 +136,25 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_log_scope ON audit_log (account_id, seq);
   ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
+  -- An account's keys, newest first (GET /v1/accounts/:id/api_keys).
+  CREATE INDEX api_keys_account ON api_keys (account_id, created, id);
   ALTER TABLE attempts ADD COLUMN request_headers TEXT;
+  -- No query reads deliveries by creation time alone (retention goes by the
+  -- events' time; stats and recovery find their first seq by time, see
+  -- first-seq-since.ts), and every index on deliveries costs on every fan-out.
+  DROP INDEX deliveries_created;
+  -- Dashboard sign-in links and sessions, by the SHA-256 of the token; the
+  -- retention job deletes expired rows. Replaces the settings rows of before.
+  CREATE TABLE dashboard_tokens (
+    hash TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    csrf TEXT,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+  );
+  CREATE INDEX dashboard_tokens_expiry ON dashboard_tokens (expires_at);
+  DELETE FROM settings WHERE name LIKE 'dashboard_link%' OR name LIKE 'dashboard_session:%';
   `,
 ];

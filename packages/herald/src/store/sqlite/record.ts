@@ -1,13 +1,26 @@
-import type { Delivery, Endpoint } from "../../domain/types.js";
+import type { Attempt, Delivery, Endpoint } from "../../domain/types.js";
 import type { DeliveryOutcome, HealthPolicy, RecordResult } from "../store.js";
-import { cancelPending } from "./cancel-pending.js";
-import { toDelivery, toEndpoint } from "./rows.js";
+import { applyHealth } from "./health.js";
+import { toDelivery } from "./rows.js";
 import type { Statements } from "./statements.js";
+
+/** Rows per multi-row attempt INSERT (9 values a row, well under SQLite's 32,766 parameters). */
+const ATTEMPT_CHUNK = 64;
+const ATTEMPT_COLUMNS =
+  "id, delivery_id, attempted_at, duration_ms, response_status, response_body, response_headers, error, trigger, request_headers";
+const attemptInsert = (rows: number) =>
+  `INSERT INTO attempts (${ATTEMPT_COLUMNS}) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`;
 
 /**
  * Writes a batch of attempt outcomes inside one transaction: each attempt
  * row, the delivery's new state (only where the lease is still this
  * worker's), and the endpoint's health (410 and auto-disable).
+ *
+ * Measured in the fan-out benchmark, the statement-per-outcome version (a
+ * lease check, the attempt, the delivery, the endpoint: four or five
+ * statements) was a fifth of the server's CPU. Now a delivery costs one
+ * UPDATE whose WHERE is the lease check, attempts go 64 rows to an INSERT,
+ * and health is one statement per endpoint per batch (health.ts).
  */
 export function recordBatch(
   st: Statements,
@@ -17,88 +30,99 @@ export function recordBatch(
 ): RecordResult {
   const applied: string[] = [];
   const exhausted: Delivery[] = [];
-  const disabled = new Map<string, Endpoint>();
+  const written: DeliveryOutcome[] = [];
   for (const o of outcomes) {
-    const row = st.get("SELECT status, lease_token FROM deliveries WHERE id = ?", o.deliveryId);
-    if (row === undefined) continue;
     const a = o.attempt;
-    st.run(
-      `INSERT INTO attempts (id, delivery_id, attempted_at, duration_ms, response_status, response_body, response_headers, error, trigger)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      a.id,
-      o.deliveryId,
-      a.attemptedAt,
-      a.durationMs,
-      a.responseStatus,
-      a.responseBody,
-      a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders),
-      a.error,
-      a.trigger,
-    );
-    // The attempt happened whoever holds the lease now, so it always counts.
-    const owned = row.status === "pending" && row.lease_token === o.leaseToken;
-    if (owned) {
-      const r = o.result;
-      const status = r.kind === "retry" ? "pending" : r.kind;
-      const next = r.kind === "retry" ? r.nextAttemptAt : null;
-      const updated = st.all(
+    const r = o.result;
+    // The lease check is the WHERE clause: no row changes when another
+    // worker (or a disable, delete or resend) has taken the delivery over.
+    if (r.kind === "failed") {
+      const row = st.get(
+        `UPDATE deliveries SET attempt_count = attempt_count + 1, last_response_status = ?, status = 'failed',
+           next_attempt_at = NULL, next_trigger = 'retry', lease_token = NULL, updated = ?
+         WHERE id = ? AND status = 'pending' AND lease_token = ? RETURNING *`,
+        a.responseStatus,
+        now,
+        o.deliveryId,
+        o.leaseToken,
+      );
+      if (row !== undefined) {
+        applied.push(o.deliveryId);
+        exhausted.push(toDelivery(row));
+        written.push(o);
+        continue;
+      }
+    } else {
+      const changed = st.run(
         `UPDATE deliveries SET attempt_count = attempt_count + 1, last_response_status = ?, status = ?, next_attempt_at = ?,
            next_trigger = 'retry', lease_token = NULL, updated = ?
-         WHERE id = ? RETURNING *`,
+         WHERE id = ? AND status = 'pending' AND lease_token = ?`,
         a.responseStatus,
-        status,
-        next,
+        r.kind === "retry" ? "pending" : "succeeded",
+        r.kind === "retry" ? r.nextAttemptAt : null,
         now,
         o.deliveryId,
-      );
-      applied.push(o.deliveryId);
-      const d = updated[0];
-      if (r.kind === "failed" && d !== undefined) exhausted.push(toDelivery(d));
-    } else {
-      st.run(
-        "UPDATE deliveries SET attempt_count = attempt_count + 1, last_response_status = ?, updated = ? WHERE id = ?",
-        a.responseStatus,
-        now,
-        o.deliveryId,
-      );
+        o.leaseToken,
+      ).changes;
+      if (changed > 0) {
+        applied.push(o.deliveryId);
+        written.push(o);
+        continue;
+      }
     }
-    const e = updateHealth(st, o, policy, now);
-    if (e !== null) disabled.set(e.id, e);
+    // Not ours any more: the attempt happened all the same, so it counts
+    // and is logged, but the delivery's state is someone else's to set.
+    const counted = st.run(
+      "UPDATE deliveries SET attempt_count = attempt_count + 1, last_response_status = ?, updated = ? WHERE id = ?",
+      a.responseStatus,
+      now,
+      o.deliveryId,
+    ).changes;
+    // No row at all: pruned meanwhile; nothing to log against.
+    if (counted > 0) written.push(o);
   }
-  return { applied, exhausted, disabledEndpoints: [...disabled.values()] };
+  insertAttempts(st, written);
+  return { applied, exhausted, disabledEndpoints: updateHealth(st, written, policy, now) };
 }
 
-/** Success resets the failure run; a failure extends it and may disable the endpoint. */
-function updateHealth(st: Statements, o: DeliveryOutcome, policy: HealthPolicy, now: number): Endpoint | null {
-  if (o.result.kind === "succeeded") {
-    st.run(
-      "UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL WHERE id = ? AND consecutive_failures > 0",
-      o.endpointId,
-    );
-    return null;
+function insertAttempts(st: Statements, outcomes: readonly DeliveryOutcome[]): void {
+  for (let i = 0; i < outcomes.length; i += ATTEMPT_CHUNK) {
+    const chunk = outcomes.slice(i, i + ATTEMPT_CHUNK);
+    st.run(attemptInsert(chunk.length), ...chunk.flatMap((o) => attemptValues(o.deliveryId, o.attempt)));
   }
-  const r = st.get(
-    `UPDATE endpoints SET consecutive_failures = consecutive_failures + 1, failing_since = COALESCE(failing_since, ?)
-     WHERE id = ? RETURNING *`,
-    o.attempt.attemptedAt,
-    o.endpointId,
-  );
-  if (r === undefined || r.status !== "enabled" || r.deleted_at !== null) return null;
-  let reason: string | null = null;
-  if (o.gone) reason = "gone";
-  else if (
-    Number(r.consecutive_failures) >= policy.minConsecutiveFailures &&
-    now - Number(r.failing_since) >= policy.failingForMs
-  ) {
-    reason = "failing";
+}
+
+function attemptValues(deliveryId: string, a: Attempt): unknown[] {
+  return [
+    a.id,
+    deliveryId,
+    a.attemptedAt,
+    a.durationMs,
+    a.responseStatus,
+    a.responseBody,
+    a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders),
+    a.error,
+    a.trigger,
+    a.requestHeaders == null ? null : JSON.stringify(a.requestHeaders),
+  ];
+}
+
+function updateHealth(
+  st: Statements,
+  outcomes: readonly DeliveryOutcome[],
+  policy: HealthPolicy,
+  now: number,
+): Endpoint[] {
+  const byEndpoint = new Map<string, DeliveryOutcome[]>();
+  for (const o of outcomes) {
+    const list = byEndpoint.get(o.endpointId);
+    if (list === undefined) byEndpoint.set(o.endpointId, [o]);
+    else list.push(o);
   }
-  if (reason === null) return null;
-  const d = st.get(
-    "UPDATE endpoints SET status = 'disabled', disabled_reason = ?, updated = ? WHERE id = ? RETURNING *",
-    reason,
-    now,
-    o.endpointId,
-  );
-  cancelPending(st, o.endpointId, now);
-  return d === undefined ? null : toEndpoint(d);
+  const disabled: Endpoint[] = [];
+  for (const [endpointId, list] of byEndpoint) {
+    const e = applyHealth(st, endpointId, list, policy, now);
+    if (e !== null) disabled.push(e);
+  }
+  return disabled;
 }

@@ -1,13 +1,19 @@
 /**
- * The embedded store: one SQLite file in WAL mode with `synchronous=FULL`,
- * so a commit is on disk (fsync'd) before the promise that waited for it
- * resolves. better-sqlite3 is synchronous; every method runs to completion
- * on the event loop, which makes each one atomic by construction.
+ * The embedded store: one SQLite file in WAL mode. A write the contract
+ * calls durable is on disk (fsync'd) before the promise that waited for it
+ * resolves: API writes commit with `synchronous=FULL`, ingest batches commit
+ * and then fsync the WAL off the event loop (wal-sync.ts). Queue bookkeeping
+ * (claims, leases, outcomes) commits without an fsync (queue-write.ts).
+ * better-sqlite3 is synchronous; every method runs to completion on the
+ * event loop, which makes each one atomic by construction.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Database } from "better-sqlite3";
 import BetterSqlite3 from "better-sqlite3";
+import type { AuditEntry, AuditQuery } from "../../domain/audit.js";
+import type { DashboardToken } from "../../domain/dashboard-token.js";
+import type { EndpointStats } from "../../domain/endpoint-stats.js";
 import { conflict, invalid } from "../../domain/errors.js";
 import type {
   Account,
@@ -34,17 +40,32 @@ import type {
   NewEndpoint,
   Page,
   PageQuery,
+  ParkedClaim,
   RecordResult,
+  ResealCount,
+  RolledKey,
   Store,
 } from "../store.js";
+import * as audit from "./audit.js";
 import { cancelPending } from "./cancel-pending.js";
+import * as dashboardTokens from "./dashboard-tokens.js";
+import { endpointStats } from "./endpoint-stats.js";
+import { firstSeqSince } from "./first-seq-since.js";
 import { GroupCommit } from "./group-commit.js";
 import { ingestOne } from "./ingest.js";
+import * as keys from "./keys.js";
 import { MIGRATIONS } from "./migrations.js";
 import { paginate } from "./paginate.js";
+import { claimParkedRows, PARKED_AT, unparkAll } from "./parking.js";
+import { OLDEST_DUE_SQL } from "./queue-stats.js";
+import { queueWrite } from "./queue-write.js";
+import { ReadCache } from "./read-cache.js";
 import { recordBatch } from "./record.js";
+import { resealSecrets } from "./reseal.js";
 import { endpointParams, type Row, toAccount, toApiKey, toAttempt, toDelivery, toEndpoint, toEvent } from "./rows.js";
 import { Statements } from "./statements.js";
+import { SubscriberCache } from "./subscribers.js";
+import { WalSync } from "./wal-sync.js";
 
 const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 /** How many of the oldest due rows a claim looks through when it skips saturated endpoints. */
@@ -55,8 +76,9 @@ export async function openSqliteStore(file: string): Promise<SqliteStore> {
   mkdirSync(dirname(file), { recursive: true });
   const db = new BetterSqlite3(file);
   db.pragma("journal_mode = WAL");
-  // FULL: the WAL is fsync'd at every commit, so an accepted event survives
-  // a power cut. Group commit (below) amortises the fsync over many events.
+  // FULL by default: the WAL is fsync'd at every commit, so what the API
+  // accepted survives a power cut. The hot paths opt out per transaction and
+  // sync in their own way (group-commit.ts, queue-write.ts).
   db.pragma("synchronous = FULL");
   db.pragma("busy_timeout = 5000");
   const store = new SqliteStore(db);
@@ -70,13 +92,21 @@ export class SqliteStore implements Store {
   readonly shared = false;
   readonly db: Database;
   readonly #st: Statements;
+  readonly #subscribers = new SubscriberCache();
+  readonly #keys = new ReadCache<ApiKey | null>();
+  readonly #accounts = new ReadCache<Account | null>();
+  readonly #eventTypes = new ReadCache<EventType[]>(1);
+  readonly #wal: WalSync;
   readonly #ingest: GroupCommit<IngestInput, IngestResult>;
   #leaseSeq = 0;
 
   constructor(db: Database) {
     this.db = db;
     this.#st = new Statements(db);
-    this.#ingest = new GroupCommit(db, (input) => ingestOne(this.#st, input, () => this.#nextLease(input)));
+    this.#wal = new WalSync(`${db.name}-wal`);
+    this.#ingest = new GroupCommit(db, this.#wal, (input) =>
+      ingestOne(this.#st, this.#subscribers, input, () => this.#nextLease(input)),
+    );
   }
 
   #nextLease(input: IngestInput): string | null {
@@ -100,6 +130,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.#ingest.drain();
+    this.#wal.close();
     if (this.db.open) this.db.close();
   }
 
@@ -123,6 +154,24 @@ export class SqliteStore implements Store {
     );
   }
 
+  // dashboard links and sessions
+
+  async saveDashboardToken(token: DashboardToken): Promise<void> {
+    dashboardTokens.saveDashboardToken(this.#st, token);
+  }
+
+  async getDashboardToken(hash: string): Promise<DashboardToken | null> {
+    return dashboardTokens.getDashboardToken(this.#st, hash);
+  }
+
+  async useDashboardLink(hash: string, now: number): Promise<DashboardToken | null> {
+    return dashboardTokens.useDashboardLink(this.#st, hash, now);
+  }
+
+  async deleteDashboardToken(hash: string): Promise<void> {
+    dashboardTokens.deleteDashboardToken(this.#st, hash);
+  }
+
   // accounts and keys
 
   async createAccount(a: Account): Promise<Account> {
@@ -131,8 +180,10 @@ export class SqliteStore implements Store {
   }
 
   async getAccount(id: string): Promise<Account | null> {
-    const r = this.#st.get("SELECT * FROM accounts WHERE id = ?", id);
-    return r === undefined ? null : toAccount(r);
+    return this.#accounts.get(id, () => {
+      const r = this.#st.get("SELECT * FROM accounts WHERE id = ?", id);
+      return r === undefined ? null : toAccount(r);
+    });
   }
 
   async listAccounts(page: PageQuery): Promise<Page<Account>> {
@@ -140,6 +191,7 @@ export class SqliteStore implements Store {
   }
 
   async updateAccount(id: string, patch: { name?: string; plan?: Plan }): Promise<Account | null> {
+    this.#accounts.clear();
     this.#st.run("UPDATE accounts SET name = COALESCE(@name, name), plan = COALESCE(@plan, plan) WHERE id = @id", {
       id,
       name: patch.name ?? null,
@@ -153,6 +205,7 @@ export class SqliteStore implements Store {
   }
 
   async createApiKey(key: ApiKey, secretHash: string): Promise<ApiKey> {
+    this.#keys.clear();
     this.#st.run(
       "INSERT INTO api_keys (id, account_id, mode, secret_hash, created, revoked_at) VALUES (?, ?, ?, ?, ?, ?)",
       key.id,
@@ -166,8 +219,50 @@ export class SqliteStore implements Store {
   }
 
   async findApiKeyByHash(secretHash: string): Promise<ApiKey | null> {
-    const r = this.#st.get("SELECT * FROM api_keys WHERE secret_hash = ?", secretHash);
-    return r === undefined ? null : toApiKey(r);
+    return this.#keys.get(secretHash, () => {
+      const r = this.#st.get("SELECT * FROM api_keys WHERE secret_hash = ?", secretHash);
+      return r === undefined ? null : toApiKey(r);
+    });
+  }
+
+  async listApiKeys(accountId: string, page: PageQuery): Promise<Page<ApiKey>> {
+    return keys.listApiKeys(this.db, accountId, page);
+  }
+
+  async revokeApiKey(
+    accountId: string,
+    keyId: string,
+    now: number,
+    audit: (key: ApiKey) => AuditEntry,
+  ): Promise<ApiKey | null> {
+    this.#keys.clear();
+    return keys.revokeApiKey(this.db, accountId, keyId, now, audit);
+  }
+
+  async rollApiKey(
+    accountId: string,
+    keyId: string,
+    expiresAt: number,
+    next: (old: ApiKey) => RolledKey,
+  ): Promise<{ old: ApiKey; next: ApiKey } | null> {
+    this.#keys.clear();
+    return keys.rollApiKey(this.db, accountId, keyId, expiresAt, next);
+  }
+
+  // the audit log
+
+  async appendAudit(entries: readonly AuditEntry[]): Promise<void> {
+    audit.appendAudit(this.db, entries);
+  }
+
+  async listAuditLog(query: AuditQuery, page: PageQuery): Promise<Page<AuditEntry>> {
+    return audit.listAuditLog(this.db, query, page);
+  }
+
+  async resealSecrets(reseal: (sealed: string) => string): Promise<ResealCount> {
+    const count = resealSecrets(this.db, reseal);
+    this.#subscribers.invalidate();
+    return count;
   }
 
   // endpoints
@@ -197,6 +292,7 @@ export class SqliteStore implements Store {
       );
     });
     tx.immediate();
+    this.#subscribers.invalidate();
     return (await this.getEndpoint(endpoint, endpoint.id)) as Endpoint;
   }
 
@@ -266,6 +362,7 @@ export class SqliteStore implements Store {
       result = next;
     });
     tx.immediate();
+    this.#subscribers.invalidate();
     return result;
   }
 
@@ -284,6 +381,7 @@ export class SqliteStore implements Store {
       if (deleted) cancelPending(this.#st, id, now);
     });
     tx.immediate();
+    this.#subscribers.invalidate();
     return deleted;
   }
 
@@ -372,13 +470,24 @@ export class SqliteStore implements Store {
     return this.getDelivery(scope, id);
   }
 
+  async endpointStats(scope: Scope, endpointId: string, since: number): Promise<EndpointStats> {
+    return endpointStats(this.#st, scope, endpointId, since);
+  }
+
   async recoverDeliveries(scope: Scope, endpointId: string, since: number, now: number): Promise<number> {
     const r = this.#st.run(
       `UPDATE deliveries SET status = 'pending', next_attempt_at = @now, next_trigger = 'manual', lease_token = NULL,
          max_attempts = MAX(max_attempts, attempt_count + 1), updated = @now
-       WHERE endpoint_id = @endpoint AND account_id = @account AND mode = @mode
+       WHERE endpoint_id = @endpoint AND seq >= @from AND account_id = @account AND mode = @mode
          AND status IN ('failed', 'cancelled') AND created >= @since`,
-      { endpoint: endpointId, account: scope.accountId, mode: scope.mode, since, now },
+      {
+        endpoint: endpointId,
+        account: scope.accountId,
+        mode: scope.mode,
+        since,
+        now,
+        from: firstSeqSince(this.#st, since),
+      },
     );
     return r.changes;
   }
@@ -387,7 +496,7 @@ export class SqliteStore implements Store {
 
   async claimDeliveries(o: ClaimOptions): Promise<ClaimedDelivery[]> {
     const token = `${o.owner}:${++this.#leaseSeq}`;
-    const tx = this.db.transaction(() => {
+    return queueWrite(this.db, () => {
       const rows = this.#st.all(
         `UPDATE deliveries SET next_attempt_at = @until, lease_token = @token, updated = @now
          WHERE seq IN (
@@ -413,7 +522,6 @@ export class SqliteStore implements Store {
       ) as Row[];
       return this.#withContext(rows.map(toDelivery), token);
     });
-    return tx.immediate();
   }
 
   /** Attaches each delivery's endpoint and event body (one lookup per distinct id). */
@@ -445,7 +553,7 @@ export class SqliteStore implements Store {
     until: number,
   ): Promise<string[]> {
     const owned: string[] = [];
-    const tx = this.db.transaction(() => {
+    queueWrite(this.db, () => {
       for (const l of leases) {
         const r = this.#st.run(
           "UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND lease_token = ? AND status = 'pending'",
@@ -456,7 +564,6 @@ export class SqliteStore implements Store {
         if (r.changes > 0) owned.push(l.deliveryId);
       }
     });
-    tx.immediate();
     return owned;
   }
 
@@ -466,10 +573,19 @@ export class SqliteStore implements Store {
    * held is due again at once instead of after its lease.
    */
   releaseAllLeases(now: number): number {
-    return this.#st.run(
+    const freed = this.#st.run(
       "UPDATE deliveries SET next_attempt_at = MIN(next_attempt_at, ?), lease_token = NULL WHERE status = 'pending' AND lease_token IS NOT NULL",
       now,
     ).changes;
+    // Parked deliveries waited for a lane of the process that died: due now.
+    return freed + unparkAll(this.#st, now);
+  }
+
+  async claimParked(o: ParkedClaim): Promise<ClaimedDelivery[]> {
+    const token = `${o.owner}:${++this.#leaseSeq}`;
+    return queueWrite(this.db, () =>
+      this.#withContext(claimParkedRows(this.#st, { ...o, token }).map(toDelivery), token),
+    );
   }
 
   async releaseLeases(leases: readonly { deliveryId: string; leaseToken: string }[], now: number): Promise<void> {
@@ -487,14 +603,24 @@ export class SqliteStore implements Store {
   }
 
   async recordOutcomes(outcomes: readonly DeliveryOutcome[], policy: HealthPolicy, now: number): Promise<RecordResult> {
-    const tx = this.db.transaction(() => recordBatch(this.#st, outcomes, policy, now));
-    return tx.immediate();
+    const result = queueWrite(this.db, () => recordBatch(this.#st, outcomes, policy, now));
+    if (result.disabledEndpoints.length > 0) this.#subscribers.invalidate();
+    return result;
   }
 
   async countDue(now: number): Promise<number> {
     return Number(
-      this.#st.get("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?", now)?.n,
+      this.#st.get(
+        `SELECT (SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND next_attempt_at <= @now)
+           + (SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND next_attempt_at = @parked) AS n`,
+        { now, parked: PARKED_AT },
+      )?.n,
     );
+  }
+
+  async oldestDueAt(now: number): Promise<number | null> {
+    const at = this.#st.get(OLDEST_DUE_SQL, { now, parked: PARKED_AT })?.at;
+    return at === null || at === undefined ? null : Number(at);
   }
 
   async onDue(_listener: () => void): Promise<() => Promise<void>> {
@@ -524,6 +650,7 @@ export class SqliteStore implements Store {
         this.#st.run("DELETE FROM events WHERE id IN (SELECT value FROM json_each(?))", list);
       }
       this.#st.run("DELETE FROM idempotency_keys WHERE created < ?", Date.now() - IDEMPOTENCY_TTL_MS);
+      this.#st.run(dashboardTokens.PRUNE_DASHBOARD_TOKENS_SQL, Date.now());
       return ids.length;
     });
     return tx.immediate();
@@ -532,15 +659,18 @@ export class SqliteStore implements Store {
   // event types
 
   async listCustomEventTypes(): Promise<EventType[]> {
-    return (this.#st.all("SELECT * FROM event_types ORDER BY grp, name") as Row[]).map((r) => ({
-      name: r.name as string,
-      description: r.description as string,
-      group: r.grp as string,
-      recommended: r.recommended === 1,
-    }));
+    return this.#eventTypes.get("", () =>
+      (this.#st.all("SELECT * FROM event_types ORDER BY grp, name") as Row[]).map((r) => ({
+        name: r.name as string,
+        description: r.description as string,
+        group: r.grp as string,
+        recommended: r.recommended === 1,
+      })),
+    );
   }
 
   async upsertEventType(t: EventType): Promise<void> {
+    this.#eventTypes.clear();
     this.#st.run(
       `INSERT INTO event_types (name, description, grp, recommended) VALUES (?, ?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET description = excluded.description, grp = excluded.grp, recommended = excluded.recommended`,

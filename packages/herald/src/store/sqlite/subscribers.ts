@@ -1,0 +1,44 @@
+import type { Endpoint, Mode } from "../../domain/types.js";
+import { toEndpoint } from "./rows.js";
+import type { Statements } from "./statements.js";
+
+/** Scopes kept before the cache starts over (each holds at most 20 endpoints). */
+const MAX_SCOPES = 10_000;
+
+/**
+ * The enabled endpoints of each account and mode, as ingest fans out to
+ * them. Reading and parsing every endpoint row of the scope for every event
+ * (its events, metadata and secrets are JSON) was 3 % of the server's CPU in
+ * the fan-out benchmark, for rows that change a few times a day.
+ *
+ * Only correct because the embedded store has one process and one
+ * connection (server/data-dir-lock.ts): every endpoint write goes through
+ * this store, which calls `invalidate()` after it. The PostgreSQL store,
+ * shared by many processes, does not cache.
+ */
+export class SubscriberCache {
+  readonly #byScope = new Map<string, readonly Endpoint[]>();
+
+  /** Call after any write that may change an endpoint (create, update, delete, disable). */
+  invalidate(): void {
+    this.#byScope.clear();
+  }
+
+  /** Enabled, not deleted endpoints of the scope, oldest first. Treat them as read-only. */
+  enabled(st: Statements, accountId: string, mode: Mode): readonly Endpoint[] {
+    const key = `${accountId}\u0000${mode}`;
+    let endpoints = this.#byScope.get(key);
+    if (endpoints === undefined) {
+      endpoints = st
+        .all(
+          "SELECT * FROM endpoints WHERE account_id = ? AND mode = ? AND status = 'enabled' AND deleted_at IS NULL ORDER BY seq",
+          accountId,
+          mode,
+        )
+        .map(toEndpoint);
+      if (this.#byScope.size >= MAX_SCOPES) this.#byScope.clear();
+      this.#byScope.set(key, endpoints);
+    }
+    return endpoints;
+  }
+}

@@ -48,6 +48,7 @@ import type {
 } from "../store.js";
 import * as audit from "./audit.js";
 import { cancelPending } from "./cancel-pending.js";
+import { Checkpointer } from "./checkpointer.js";
 import * as dashboardTokens from "./dashboard-tokens.js";
 import { endpointStats } from "./endpoint-stats.js";
 import { firstSeqSince } from "./first-seq-since.js";
@@ -81,8 +82,11 @@ export async function openSqliteStore(file: string): Promise<SqliteStore> {
   // sync in their own way (group-commit.ts, queue-write.ts).
   db.pragma("synchronous = FULL");
   db.pragma("busy_timeout = 5000");
+  // After a checkpoint lets the WAL start over, it is cut back to 64 MiB.
+  db.pragma("journal_size_limit = 67108864");
   const store = new SqliteStore(db);
   await store.migrate();
+  store.startCheckpoints();
   return store;
 }
 
@@ -97,6 +101,7 @@ export class SqliteStore implements Store {
   readonly #accounts = new ReadCache<Account | null>();
   readonly #eventTypes = new ReadCache<EventType[]>(1);
   readonly #wal: WalSync;
+  #checkpointer: Checkpointer | null = null;
   readonly #ingest: GroupCommit<IngestInput, IngestResult>;
   #leaseSeq = 0;
 
@@ -128,8 +133,15 @@ export class SqliteStore implements Store {
     this.db.prepare("SELECT 1").get();
   }
 
+  /** Moves WAL checkpoints to a thread of their own (checkpointer.ts). */
+  startCheckpoints(): void {
+    this.#checkpointer ??= new Checkpointer(this.db);
+  }
+
   async close(): Promise<void> {
     await this.#ingest.drain();
+    await this.#checkpointer?.stop();
+    this.#checkpointer = null;
     this.#wal.close();
     if (this.db.open) this.db.close();
   }

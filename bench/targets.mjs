@@ -64,7 +64,8 @@ export function evaluateTargets(results, backend) {
   };
 
   line("S1", "deliveries/s ÷ ceiling", (r) => r.ratio, ">=", pg ? 0.5 : 0.7, "×");
-  line("S2", "send→receipt p50", (r) => r.sendToReceipt?.p50, "<=", 5, "ms");
+  // The table sets a p50 target for SQLite only; PostgreSQL's is p99 alone.
+  if (!pg) line("S2", "send→receipt p50", (r) => r.sendToReceipt?.p50, "<=", 5, "ms");
   line("S2", "send→receipt p99", (r) => r.sendToReceipt?.p99, "<=", pg ? 50 : 25, "ms");
   const twiceS2 = (/** @type {any} */ r) => (r.referenceP99 == null ? null : 2 * r.referenceP99);
   line("S3", "healthy p99, bad endpoints elsewhere (2 × S2 p99)", (r) => r.sendToReceipt?.p99, "<=", twiceS2, "ms");

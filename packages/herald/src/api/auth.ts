@@ -50,14 +50,11 @@ export function bearerResolver(deps: { store: Store; adminTokenHash: string }): 
       // Asked of the store on every request (auth keeps nothing): a revoked or
       // expired key is refused by the very next request, on every process.
       // (The SQLite store's own read cache is emptied by every key write.)
-      const key = await deps.store.findApiKeyByHash(hash);
-      const account =
-        key === null || !isKeyUsable(key, Date.now()) || key.mode !== mode
-          ? null
-          : await deps.store.getAccount(key.accountId);
-      if (key === null || account === null) {
+      const owner = await deps.store.findKeyOwner(hash);
+      if (owner === null || !isKeyUsable(owner.key, Date.now()) || owner.key.mode !== mode) {
         throw unauthenticated("invalid_api_key", `Invalid API key provided: ${redact(token)}.`);
       }
+      const { key, account } = owner;
       return { kind: "account", account, scope: { accountId: account.id, mode }, keyId: key.id };
     }
     const given = Buffer.from(hash, "hex");

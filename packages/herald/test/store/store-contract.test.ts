@@ -582,6 +582,10 @@ for (const backend of backends) {
       await store.createApiKey({ id: "key_1", accountId: id, mode: "live", created: T0, revokedAt: null }, "hash-1");
       assert.equal((await store.findApiKeyByHash("hash-1"))?.accountId, id);
       assert.equal(await store.findApiKeyByHash("hash-2"), null);
+      const owner = await store.findKeyOwner("hash-1");
+      assert.equal(owner?.key.id, "key_1");
+      assert.deepEqual(owner?.account, await store.getAccount(id), "the key's account, as getAccount reads it");
+      assert.equal(await store.findKeyOwner("hash-2"), null);
       await store.upsertEventType({ name: "invoice.paid", description: "x", group: "Invoices", recommended: false });
       await store.upsertEventType({ name: "invoice.paid", description: "y", group: "Invoices", recommended: true });
       const types = await store.listCustomEventTypes();

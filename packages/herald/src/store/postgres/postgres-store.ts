@@ -224,6 +224,14 @@ export class PostgresStore implements Store {
     return key;
   }
 
+  async findKeyOwner(secretHash: string): Promise<{ key: ApiKey; account: Account } | null> {
+    const r = await this.#one(
+      "SELECT k.*, to_json(a) AS account FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.secret_hash = $1",
+      [secretHash],
+    );
+    return r === undefined ? null : { key: toApiKey(r), account: toAccount(r.account as Row) };
+  }
+
   async findApiKeyByHash(secretHash: string): Promise<ApiKey | null> {
     const r = await this.#one("SELECT * FROM api_keys WHERE secret_hash = $1", [secretHash]);
     return r === undefined ? null : toApiKey(r);

@@ -230,6 +230,12 @@ export class SqliteStore implements Store {
     return key;
   }
 
+  async findKeyOwner(secretHash: string): Promise<{ key: ApiKey; account: Account } | null> {
+    const key = await this.findApiKeyByHash(secretHash);
+    const account = key === null ? null : await this.getAccount(key.accountId);
+    return key === null || account === null ? null : { key, account };
+  }
+
   async findApiKeyByHash(secretHash: string): Promise<ApiKey | null> {
     return this.#keys.get(secretHash, () => {
       const r = this.#st.get("SELECT * FROM api_keys WHERE secret_hash = ?", secretHash);

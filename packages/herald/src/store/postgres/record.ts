@@ -1,5 +1,6 @@
 import type { Pool } from "pg";
 import type { Delivery, Endpoint } from "../../domain/types.js";
+import { extendFailureRun, type FailureRun } from "../failure-run.js";
 import type { DeliveryOutcome, HealthPolicy, RecordResult } from "../store.js";
 import { LOCK_SCOPES_SQL, scopeKey } from "./locks.js";
 import { type Row, toDelivery, toEndpoint } from "./rows.js";
@@ -91,10 +92,10 @@ const WRITE_SQL = `WITH att AS (
   SELECT * FROM del WHERE del.id = ANY($25::text[])`;
 
 /** An endpoint's failure run while the batch is applied. */
-class Health {
+class Health implements FailureRun {
   readonly row: Row;
-  cf: number;
-  fs: number | null;
+  failures: number;
+  failingSince: number | null;
   status: string;
   reason: string | null;
   updated: number;
@@ -102,8 +103,8 @@ class Health {
 
   constructor(row: Row) {
     this.row = row;
-    this.cf = Number(row.consecutive_failures);
-    this.fs = row.failing_since === null ? null : Number(row.failing_since);
+    this.failures = Number(row.consecutive_failures);
+    this.failingSince = row.failing_since === null ? null : Number(row.failing_since);
     this.status = row.status as string;
     this.reason = row.disabled_reason as string | null;
     this.updated = Number(row.updated);
@@ -116,8 +117,8 @@ class Health {
   toEndpoint(): Endpoint {
     return toEndpoint({
       ...this.row,
-      consecutive_failures: this.cf,
-      failing_since: this.fs,
+      consecutive_failures: this.failures,
+      failing_since: this.failingSince,
       status: this.status,
       disabled_reason: this.reason,
       updated: this.updated,
@@ -142,8 +143,12 @@ function scopesThatMayDisable(
     if (!h.live) continue;
     const failures = outcomes.filter((o) => o.endpointId === id && o.result.kind !== "succeeded");
     if (failures.length === 0) continue;
-    const earliest = Math.min(h.fs ?? Number.POSITIVE_INFINITY, ...failures.map((o) => o.attempt.attemptedAt));
-    const failing = h.cf + failures.length >= policy.minConsecutiveFailures && now - earliest >= policy.failingForMs;
+    const earliest = Math.min(
+      h.failingSince ?? Number.POSITIVE_INFINITY,
+      ...failures.map((o) => o.attempt.attemptedAt),
+    );
+    const failing =
+      h.failures + failures.length >= policy.minConsecutiveFailures && now - earliest >= policy.failingForMs;
     if (!failing && !failures.some((o) => o.gone)) continue;
     keys.add(scopeKey(h.row.account_id as string, h.row.mode as string));
     endpointIds.push(id);
@@ -215,22 +220,10 @@ class Plan {
 
   /** Success resets the failure run; a failure extends it and may disable the endpoint. */
   #health(o: DeliveryOutcome, h: Health, policy: HealthPolicy, now: number): void {
-    if (o.result.kind === "succeeded") {
-      if (h.cf > 0) {
-        h.cf = 0;
-        h.fs = null;
-        h.touched = true;
-      }
-      return;
-    }
-    h.cf++;
-    h.fs ??= o.attempt.attemptedAt;
-    h.touched = true;
-    if (!h.live) return;
-    let reason: string | null = null;
-    if (o.gone) reason = "gone";
-    else if (h.cf >= policy.minConsecutiveFailures && now - (h.fs as number) >= policy.failingForMs) reason = "failing";
-    if (reason === null) return;
+    // A success on a clean run changes nothing to write.
+    if (o.result.kind !== "succeeded" || h.failures > 0) h.touched = true;
+    const reason = extendFailureRun(h, o, policy, now);
+    if (!h.live || reason === null) return;
     h.status = "disabled";
     h.reason = reason;
     h.updated = now;
@@ -260,8 +253,8 @@ class Plan {
       touched.map(([, d]) => d.retryTrigger),
       now,
       endpoints.map((h) => h.row.id),
-      endpoints.map((h) => h.cf),
-      endpoints.map((h) => h.fs),
+      endpoints.map((h) => h.failures),
+      endpoints.map((h) => h.failingSince),
       endpoints.map((h) => h.status),
       endpoints.map((h) => h.reason),
       endpoints.map((h) => h.updated),

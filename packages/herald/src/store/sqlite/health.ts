@@ -1,4 +1,5 @@
 import type { Endpoint } from "../../domain/types.js";
+import { extendFailureRun, type FailureRun } from "../failure-run.js";
 import type { DeliveryOutcome, HealthPolicy } from "../store.js";
 import { cancelPending } from "./cancel-pending.js";
 import { toEndpoint } from "./rows.js";
@@ -32,22 +33,17 @@ export function applyHealth(
     endpointId,
   );
   if (row === undefined) return null;
-  let failures = Number(row.consecutive_failures);
-  let failingSince = row.failing_since === null ? null : Number(row.failing_since);
+  const run: FailureRun = {
+    failures: Number(row.consecutive_failures),
+    failingSince: row.failing_since === null ? null : Number(row.failing_since),
+  };
   let reason: string | null = null;
   const eligible = row.status === "enabled" && row.deleted_at === null;
   for (const o of outcomes) {
-    if (o.result.kind === "succeeded") {
-      failures = 0;
-      failingSince = null;
-      continue;
-    }
-    failures += 1;
-    failingSince ??= o.attempt.attemptedAt;
-    if (!eligible || reason !== null) continue;
-    if (o.gone) reason = "gone";
-    else if (failures >= policy.minConsecutiveFailures && now - failingSince >= policy.failingForMs) reason = "failing";
+    const disable = extendFailureRun(run, o, policy, now);
+    if (eligible) reason ??= disable;
   }
+  const { failures, failingSince } = run;
   if (reason === null) {
     st.run(
       "UPDATE endpoints SET consecutive_failures = ?, failing_since = ? WHERE id = ?",

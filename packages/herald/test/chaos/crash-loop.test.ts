@@ -16,11 +16,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, type TestContext, test } from "node:test";
 import { type ChildHerald, spawnHerald } from "../helpers/child-server.js";
+import { account, call } from "../helpers/http-api.js";
 import { eventually } from "../helpers/live-server.js";
 import { startLoad } from "../helpers/load.js";
 import { createTestDatabase, PG_SKIP } from "../helpers/pg-database.js";
 import { type Receiver, startReceiver } from "../helpers/receiver.js";
-import { account, call } from "./api.js";
 
 const LONG = process.env.HERALD_CHAOS === "long";
 const SIZE = LONG
@@ -58,6 +58,23 @@ function report(t: TestContext, what: string, r: Receiver, accepted: Set<string>
     `${r.received.length} requests received, ${duplicates} duplicates; ${extra}`;
   t.diagnostic(line);
   console.log(line);
+}
+
+/** Waits until every accepted event reached every endpoint, reports the duplicates, and asserts none is missing. */
+async function everyAcceptedArrived(
+  t: TestContext,
+  what: string,
+  r: Receiver,
+  accepted: Set<string>,
+  extra: string,
+): Promise<void> {
+  await eventually(async () => missing(r, accepted) === 0, SIZE.drainMs, "every accepted event everywhere").catch(
+    (err: Error) => {
+      throw new Error(`${err.message}: ${missing(r, accepted)} deliveries never arrived`);
+    },
+  );
+  report(t, what, r, accepted, extra);
+  assert.equal(missing(r, accepted), 0);
 }
 
 async function endpoints(url: string, key: string, r: Receiver): Promise<void> {
@@ -113,21 +130,13 @@ describe("crash loop", () => {
     assert.equal(load.accepted.size, SIZE.events, "every event was accepted in the end (a retry with its id)");
     assert.ok(killedUnderLoad > 0, "at least one kill hit the ingest");
 
-    await eventually(
-      async () => missing(r, load.accepted) === 0,
-      SIZE.drainMs,
-      "every accepted event everywhere",
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}: ${missing(r, load.accepted)} deliveries never arrived`);
-    });
-    report(
+    await everyAcceptedArrived(
       t,
       "crash loop (SQLite)",
       r,
       load.accepted,
       `${SIZE.kills} kills (${killedUnderLoad} during ingest), ${load.retried()} client retries`,
     );
-    assert.equal(missing(r, load.accepted), 0);
   });
 
   test(`PostgreSQL: workers SIGKILLed ${SIZE.kills} times under a load of ${SIZE.events} events lose nothing accepted`, {
@@ -167,20 +176,12 @@ describe("crash loop", () => {
     await load.done;
     assert.equal(load.accepted.size, SIZE.events, "every event was accepted (the API process was never killed)");
 
-    await eventually(
-      async () => missing(r, load.accepted) === 0,
-      SIZE.drainMs,
-      "every accepted event everywhere",
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}: ${missing(r, load.accepted)} deliveries never arrived`);
-    });
-    report(
+    await everyAcceptedArrived(
       t,
       "crash loop (PostgreSQL workers)",
       r,
       load.accepted,
       `${SIZE.kills} worker kills, ${load.retried()} client retries`,
     );
-    assert.equal(missing(r, load.accepted), 0);
   });
 });

@@ -13,8 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type ChildHerald, spawnHerald } from "../helpers/child-server.js";
+import { account, call } from "../helpers/http-api.js";
 import { eventually } from "../helpers/live-server.js";
-import { account, call } from "./api.js";
 import { type DnsServer, startDnsServer } from "./dns-server.js";
 
 const ADMIN = `hat_rebind_${randomBytes(8).toString("hex")}`;

@@ -14,8 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type ChildHerald, spawnHerald } from "../helpers/child-server.js";
+import { account, call } from "../helpers/http-api.js";
 import { eventually } from "../helpers/live-server.js";
-import { account, call } from "./api.js";
 import {
   hugeBody,
   type RawBehaviour,

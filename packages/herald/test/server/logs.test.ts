@@ -11,24 +11,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { request } from "undici";
 import { type ChildHerald, spawnHerald } from "../helpers/child-server.js";
+import { call } from "../helpers/http-api.js";
 import { eventually } from "../helpers/live-server.js";
 import { type Receiver, startReceiver, status } from "../helpers/receiver.js";
 
 type Line = Record<string, unknown> & { level: number; msg: string };
-
-async function call(url: string, method: string, path: string, token: string, body?: unknown) {
-  const res = await request(`${url}${path}`, {
-    method: method as "POST",
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.statusCode, headers: res.headers, body: (await res.body.json()) as any };
-}
 
 describe("structured logs of a real server", () => {
   let h: ChildHerald;
@@ -56,28 +44,28 @@ describe("structured logs of a real server", () => {
     assert.ok(admin !== undefined && demo?.[1] !== undefined && demo[2] !== undefined, h.stdout.join("\n"));
     const [, accountId, testKey] = demo as unknown as [string, string, string];
 
-    const live = await call(h.url, "POST", `/v1/accounts/${accountId}/api_keys`, admin, { mode: "live" });
+    const live = await call(h.url, admin, "POST", `/v1/accounts/${accountId}/api_keys`, { mode: "live" });
     assert.equal(live.status, 201, JSON.stringify(live.body));
     const liveKey = live.body.secret as string;
-    const listed = await call(h.url, "GET", "/v1/webhooks", liveKey);
+    const listed = await call(h.url, liveKey, "GET", "/v1/webhooks");
     assert.equal(listed.status, 200);
     const requestId = String(listed.headers["request-id"]);
     assert.match(requestId, /^req_/);
 
-    const failingEp = await call(h.url, "POST", "/v1/webhooks", testKey, { url: failing.url, enabled_events: ["*"] });
-    const goneEp = await call(h.url, "POST", "/v1/webhooks", testKey, { url: gone.url, enabled_events: ["*"] });
+    const failingEp = await call(h.url, testKey, "POST", "/v1/webhooks", { url: failing.url, enabled_events: ["*"] });
+    const goneEp = await call(h.url, testKey, "POST", "/v1/webhooks", { url: gone.url, enabled_events: ["*"] });
     assert.equal(failingEp.status, 201);
     const secrets = [admin, testKey, liveKey, failingEp.body.secret as string, goneEp.body.secret as string];
-    const rotated = await call(h.url, "POST", `/v1/webhooks/${failingEp.body.id}/rotate_secret`, testKey, {});
+    const rotated = await call(h.url, testKey, "POST", `/v1/webhooks/${failingEp.body.id}/rotate_secret`, {});
     secrets.push(rotated.body.secret as string);
-    const bad = await call(h.url, "GET", "/v1/webhooks", "sk_test_thisIsNotAKeyButLooksLikeOne1234");
+    const bad = await call(h.url, "sk_test_thisIsNotAKeyButLooksLikeOne1234", "GET", "/v1/webhooks");
     assert.equal(bad.status, 401);
-    const event = await call(h.url, "POST", "/v1/events", testKey, {
+    const event = await call(h.url, testKey, "POST", "/v1/events", {
       type: "payment.succeeded",
       data: { object: { id: "pay_1", amount: 100, currency: "usd" } },
     });
     assert.equal(event.status, 202);
-    const [failedDelivery] = (await call(h.url, "GET", `/v1/webhooks/${failingEp.body.id}/deliveries`, testKey)).body
+    const [failedDelivery] = (await call(h.url, testKey, "GET", `/v1/webhooks/${failingEp.body.id}/deliveries`)).body
       .data;
 
     const lines = await eventually(async () => {

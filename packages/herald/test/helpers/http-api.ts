@@ -1,6 +1,6 @@
 /**
- * Talking to a `herald serve` child over HTTP, for the chaos tests: one call
- * helper and an account with a test and a live key.
+ * Talking to a `herald serve` child over HTTP: one call helper and an
+ * account with a test and a live key.
  */
 import { request } from "undici";
 

@@ -3,8 +3,7 @@ import { endpointWants } from "../../domain/event-types.js";
 import { newDelivery } from "../../domain/new-delivery.js";
 import type { Delivery, Endpoint } from "../../domain/types.js";
 import type { ClaimedDelivery, IngestInput, IngestResult } from "../store.js";
-import { PARKED_AT } from "./parking.js";
-import { toDelivery, toEndpoint, toEvent } from "./rows.js";
+import { PARKED_AT, toDelivery, toEndpoint, toEvent } from "./rows.js";
 import type { Statements } from "./statements.js";
 import type { SubscriberCache } from "./subscribers.js";
 

@@ -1,20 +1,9 @@
-import type { Statements } from "./statements.js";
-
 /**
- * `next_attempt_at` of a parked delivery: pending, but not due until its
- * endpoint has room. Far beyond any real time, so the claim's range scan
- * (`next_attempt_at <= now`) never reaches it, and equal for every parked
- * row, so one endpoint's parked rows sit together in `deliveries_due`
- * (ordered by next_attempt_at, then rowid: oldest first).
- *
- * Why park: an endpoint that hangs or is rate-limited while events keep
- * coming would otherwise pile its deliveries up at the head of the due
- * queue. Every claim then skipped them (bounded to a window of the oldest
- * rows), costing 7 ms a claim at 60,000 such rows, and other endpoints'
- * retries waiting behind the window were not claimed at all: one slow
- * endpoint delayed another's deliveries (benchmark S3).
+ * Parking (see PARKED_AT in ../rows.ts for the why): an endpoint's
+ * declined deliveries wait outside the due range until its lane has room.
  */
-export const PARKED_AT = Number.MAX_SAFE_INTEGER;
+import { PARKED_AT } from "./rows.js";
+import type { Statements } from "./statements.js";
 
 /** Leases up to `limit` of an endpoint's parked deliveries, oldest first. */
 export function claimParkedRows(

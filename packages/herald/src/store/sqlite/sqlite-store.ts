@@ -57,13 +57,23 @@ import { ingestOne } from "./ingest.js";
 import * as keys from "./keys.js";
 import { MIGRATIONS } from "./migrations.js";
 import { paginate } from "./paginate.js";
-import { claimParkedRows, PARKED_AT, unparkAll } from "./parking.js";
+import { claimParkedRows, unparkAll } from "./parking.js";
 import { OLDEST_DUE_SQL } from "./queue-stats.js";
 import { queueWrite } from "./queue-write.js";
 import { ReadCache } from "./read-cache.js";
 import { recordBatch } from "./record.js";
 import { resealSecrets } from "./reseal.js";
-import { endpointParams, type Row, toAccount, toApiKey, toAttempt, toDelivery, toEndpoint, toEvent } from "./rows.js";
+import {
+  endpointParams,
+  PARKED_AT,
+  type Row,
+  toAccount,
+  toApiKey,
+  toAttempt,
+  toDelivery,
+  toEndpoint,
+  toEvent,
+} from "./rows.js";
 import { Statements } from "./statements.js";
 import { SubscriberCache } from "./subscribers.js";
 import { WalSync } from "./wal-sync.js";

@@ -1,9 +1,7 @@
 import type { Endpoint, Mode } from "../../domain/types.js";
+import { ReadCache } from "./read-cache.js";
 import { toEndpoint } from "./rows.js";
 import type { Statements } from "./statements.js";
-
-/** Scopes kept before the cache starts over (each holds at most 20 endpoints). */
-const MAX_SCOPES = 10_000;
 
 /**
  * The enabled endpoints of each account and mode, as ingest fans out to
@@ -17,7 +15,7 @@ const MAX_SCOPES = 10_000;
  * shared by many processes, does not cache.
  */
 export class SubscriberCache {
-  readonly #byScope = new Map<string, readonly Endpoint[]>();
+  readonly #byScope = new ReadCache<readonly Endpoint[]>();
 
   /** Call after any write that may change an endpoint (create, update, delete, disable). */
   invalidate(): void {
@@ -26,19 +24,14 @@ export class SubscriberCache {
 
   /** Enabled, not deleted endpoints of the scope, oldest first. Treat them as read-only. */
   enabled(st: Statements, accountId: string, mode: Mode): readonly Endpoint[] {
-    const key = `${accountId}\u0000${mode}`;
-    let endpoints = this.#byScope.get(key);
-    if (endpoints === undefined) {
-      endpoints = st
+    return this.#byScope.get(`${accountId}\u0000${mode}`, () =>
+      st
         .all(
           "SELECT * FROM endpoints WHERE account_id = ? AND mode = ? AND status = 'enabled' AND deleted_at IS NULL ORDER BY seq",
           accountId,
           mode,
         )
-        .map(toEndpoint);
-      if (this.#byScope.size >= MAX_SCOPES) this.#byScope.clear();
-      this.#byScope.set(key, endpoints);
-    }
-    return endpoints;
+        .map(toEndpoint),
+    );
   }
 }

@@ -18,7 +18,7 @@ export interface Paged<T> {
  */
 export function usePaged<T extends { id: string }>(path: string, limit: number): Paged<T> {
   const [state, setState] = useState<{ path: string; cursor: Cursor }>({ path, cursor: { page: 1 } });
-  const [page, setPage] = useState<{ key: string; data: T[]; hasMore: boolean } | null>(null);
+  const [page, setPage] = useState<{ key: string; number: number; data: T[]; hasMore: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const cursor = state.path === path ? state.cursor : { page: 1 };
   const sep = path.includes("?") ? "&" : "?";
@@ -29,16 +29,17 @@ export function usePaged<T extends { id: string }>(path: string, limit: number):
         ? `&ending_before=${encodeURIComponent(cursor.before)}`
         : "";
   const url = `${path}${sep}limit=${limit}${query}`;
+  const number = cursor.page;
 
   const reload = useCallback(async () => {
     try {
       const list = await api<List<T>>("GET", url);
-      setPage({ key: url, data: list.data, hasMore: list.has_more });
+      setPage({ key: url, number, data: list.data, hasMore: list.has_more });
       setError(null);
     } catch (err) {
       setError((err as Error).message);
     }
-  }, [url]);
+  }, [url, number]);
 
   // Until the new page arrives, the old one stays only if it belongs to these filters.
   const current = page !== null && (page.key === url || state.path === path) ? page : null;
@@ -56,7 +57,9 @@ export function usePaged<T extends { id: string }>(path: string, limit: number):
     error,
     reload,
     pager: {
-      page: cursor.page,
+      // The number of the page on screen: until the next page arrives, the
+      // rows (and so the label) are still those of the one before.
+      page: current?.number ?? cursor.page,
       hasOlder: hasOlder && (data?.length ?? 0) > 0,
       hasNewer: hasNewer && (data?.length ?? 0) > 0,
       older: () => {

@@ -90,7 +90,9 @@ describe("delivery outcomes", () => {
     const gone = await receiver();
     const url = gone.url;
     await gone.close();
-    const ep2 = await createEndpoint(h, key, url);
+    // A path of its own: the freed port may be handed to a later receiver of
+    // this suite, whose bare URL would then be taken (409 url_taken).
+    const ep2 = await createEndpoint(h, key, `${url}/closed`);
     await emit(h, key);
     const d2 = await eventually(async () => {
       const [x] = await deliveriesOf(h, key, ep2.id);

@@ -14,6 +14,7 @@ import type { Logger } from "pino";
 import { ID_PREFIX, newId } from "../domain/ids.js";
 import type { ClaimedDelivery, DeliveryOutcome, HealthPolicy, RecordResult, Store } from "../store/store.js";
 import { auditDisabledEndpoints } from "./audit-disabled.js";
+import type { BreakerOptions } from "./breaker.js";
 import type { AttemptResult, Dispatcher } from "./dispatcher.js";
 import { Lanes } from "./lanes.js";
 import type { OperatorNotices } from "./operator-notices.js";
@@ -44,6 +45,8 @@ export interface EngineOptions {
   globalMaxInFlight?: number;
   /** In-flight cap of an endpoint without `max_in_flight`. Default 20. */
   defaultMaxInFlight?: number;
+  /** When an endpoint that keeps failing is paused (see breaker.ts). Default: 20 failures in a row, pauses from 1 s doubling to 30 s. */
+  breaker?: BreakerOptions;
   /** Clock in unix ms. Default Date.now. */
   now?: () => number;
 }
@@ -89,6 +92,15 @@ export class DeliveryEngine {
       defaultMaxInFlight: o.defaultMaxInFlight ?? 20,
       now: this.#now,
       start: (item) => this.#send(item),
+      ...(o.breaker === undefined ? {} : { breaker: o.breaker }),
+      onBreaker: (endpointId, change) => {
+        if (change.kind === "paused")
+          o.logger.warn(
+            { endpoint_id: endpointId, failures: change.failures, pause_ms: change.pauseMs },
+            "endpoint keeps failing: sends paused, then one probe",
+          );
+        else o.logger.info({ endpoint_id: endpointId }, "endpoint answered again: sends resumed");
+      },
     });
     this.#recorder = new Recorder({
       store: o.store,
@@ -137,7 +149,13 @@ export class DeliveryEngine {
     if (this.#running) return;
     this.#running = true;
     this.#loop = this.#claimLoop();
-    this.#renewTimer = setInterval(() => void this.#renew(), Math.max(100, Math.floor(this.leaseMs / 3)));
+    this.#renewTimer = setInterval(
+      () => {
+        this.#lanes.sweep();
+        void this.#renew();
+      },
+      Math.max(100, Math.floor(this.leaseMs / 3)),
+    );
     this.#renewTimer.unref();
   }
 
@@ -311,18 +329,22 @@ export class DeliveryEngine {
       // Dropped or lost its lease while waiting: not ours to send any more.
       this.#revoked.delete(id);
       this.#held.delete(id);
-      queueMicrotask(() => this.#lanes.done(item));
+      queueMicrotask(() => this.#lanes.done(item, null));
       return;
     }
     held.state = "in_flight";
     const attemptedAt = this.#now();
+    let ok: boolean | null = null;
     this.#o.dispatcher
       .send(item.endpoint, item.delivery.eventId, item.body, attemptedAt)
-      .then((res) => this.#finished(item, res, attemptedAt))
+      .then((res) => {
+        ok = res.ok;
+        this.#finished(item, res, attemptedAt);
+      })
       .catch((err: unknown) => this.#o.logger.error({ err, delivery_id: id }, "delivery bookkeeping failed"))
       .finally(() => {
         held.state = "sent";
-        this.#lanes.done(item);
+        this.#lanes.done(item, ok);
         if (this.#lanes.inFlight === 0) this.#idle?.();
         this.#maybeWake(item.endpoint.id);
       });

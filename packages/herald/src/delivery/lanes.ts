@@ -2,9 +2,11 @@
  * Fair, per-endpoint dispatch. Each endpoint has a lane: its own queue, its
  * own in-flight cap (`max_in_flight`) and rate (`rate_limit`). The pump
  * serves lanes round-robin, one send per lane per turn, so an endpoint that
- * hangs fills only its own slots and every other endpoint keeps moving.
+ * hangs fills only its own slots and every other endpoint keeps moving, and
+ * one that keeps failing is paused by its lane's breaker.
  */
 import type { ClaimedDelivery } from "../store/store.js";
+import { Breaker, type BreakerChange, type BreakerOptions } from "./breaker.js";
 import { TokenBucket } from "./token-bucket.js";
 
 export interface LanesOptions {
@@ -13,8 +15,12 @@ export interface LanesOptions {
   /** In-flight cap for an endpoint without `max_in_flight`. */
   defaultMaxInFlight: number;
   now: () => number;
-  /** Starts one send; must call `lanes.done(item)` when it ends. */
+  /** Starts one send; must call `lanes.done(item, ok)` when it ends. */
   start: (item: ClaimedDelivery) => void;
+  /** When a failing endpoint is paused and resumed. Default: per-lane breakers with their defaults. */
+  breaker?: BreakerOptions;
+  /** Told when an endpoint's breaker pauses or resumes it. */
+  onBreaker?: (endpointId: string, change: NonNullable<BreakerChange>) => void;
 }
 
 class Lane {
@@ -26,9 +32,11 @@ class Lane {
   maxInFlight: number;
   bucket: TokenBucket | null = null;
   rate: number | null = null;
+  readonly breaker: Breaker;
 
-  constructor(maxInFlight: number) {
+  constructor(maxInFlight: number, breaker: BreakerOptions | undefined) {
     this.maxInFlight = maxInFlight;
+    this.breaker = new Breaker(breaker);
   }
 
   get queued(): number {
@@ -78,7 +86,7 @@ export class Lanes {
       const e = item.endpoint;
       let lane = this.#lanes.get(e.id);
       if (lane === undefined) {
-        lane = new Lane(e.maxInFlight ?? this.#o.defaultMaxInFlight);
+        lane = new Lane(e.maxInFlight ?? this.#o.defaultMaxInFlight, this.#o.breaker);
         this.#lanes.set(e.id, lane);
       }
       // The freshest endpoint snapshot decides the lane's limits.
@@ -93,10 +101,23 @@ export class Lanes {
     this.pump();
   }
 
-  /** Removes waiting deliveries of an endpoint (it was disabled, deleted or changed) and returns them. */
+  /** Whether the endpoint's breaker holds its sends back now. */
+  paused(endpointId: string): boolean {
+    return this.#lanes.get(endpointId)?.breaker.paused ?? false;
+  }
+
+  /**
+   * Removes waiting deliveries of an endpoint (it was disabled, deleted or
+   * changed) and returns them. A changed endpoint starts afresh: its
+   * breaker forgets past failures (a fixed URL goes at once).
+   */
   drop(endpointId: string): ClaimedDelivery[] {
     const lane = this.#lanes.get(endpointId);
     if (lane === undefined) return [];
+    lane.breaker.reset();
+    // Not waiting out a pause any more (a rate wait is taken again at the
+    // next send; the old timer's wake-up is harmless).
+    lane.waiting = false;
     const dropped = lane.queue.slice(lane.head);
     lane.queue.length = 0;
     lane.head = 0;
@@ -110,19 +131,40 @@ export class Lanes {
     return out;
   }
 
-  done(item: ClaimedDelivery): void {
+  /** A send ended: `ok` is whether it succeeded, null when it was never sent (its lease was lost). */
+  done(item: ClaimedDelivery, ok: boolean | null): void {
     this.#inFlight--;
     const lane = this.#lanes.get(item.endpoint.id);
     if (lane !== undefined) {
       lane.inFlight--;
+      const change = lane.breaker.ended(item, ok, this.#o.now());
+      if (change !== null) this.#o.onBreaker?.(item.endpoint.id, change);
       if (lane.queued > 0) this.#enqueue(lane);
-      // An idle lane goes, unless its bucket still counts recent sends: a
-      // fresh lane starts with a full burst, so dropping it early let an
-      // endpoint whose deliveries trickle in one by one exceed its rate_limit.
-      else if (lane.inFlight === 0 && !lane.waiting && (lane.bucket?.full(this.#o.now()) ?? true))
-        this.#lanes.delete(item.endpoint.id);
+      else if (this.#idle(lane)) this.#lanes.delete(item.endpoint.id);
     }
     this.pump();
+  }
+
+  /** Drops idle lanes that have nothing left to remember (call now and then). */
+  sweep(): void {
+    for (const [id, lane] of this.#lanes) if (this.#idle(lane)) this.#lanes.delete(id);
+  }
+
+  /**
+   * An idle lane goes, unless its bucket still counts recent sends or its
+   * breaker recent failures: a fresh lane starts with a full burst and no
+   * failures, so dropping it early let an endpoint whose deliveries trickle
+   * in one by one exceed its rate_limit, or fail without ever being paused.
+   */
+  #idle(lane: Lane): boolean {
+    const now = this.#o.now();
+    return (
+      lane.queued === 0 &&
+      lane.inFlight === 0 &&
+      !lane.waiting &&
+      (lane.bucket?.full(now) ?? true) &&
+      lane.breaker.forgettable(now)
+    );
   }
 
   #enqueue(lane: Lane): void {
@@ -137,14 +179,17 @@ export class Lanes {
       const lane = this.#ring.shift() as Lane;
       lane.inRing = false;
       if (lane.queued === 0 || lane.inFlight >= lane.maxInFlight) continue;
-      if (lane.bucket !== null && !lane.bucket.take(this.#o.now())) {
-        const wait = lane.bucket.wait(this.#o.now());
-        lane.waiting = true;
-        setTimeout(() => {
-          lane.waiting = false;
-          this.#enqueue(lane);
-          this.pump();
-        }, wait).unref();
+      const now = this.#o.now();
+      // A paused lane waits for its probe time; while its probe is out it
+      // leaves the ring, and done() puts it back.
+      const pause = lane.breaker.gate(lane.queue[lane.head], now);
+      if (pause < 0) continue;
+      if (pause > 0) {
+        this.#wait(lane, pause);
+        continue;
+      }
+      if (lane.bucket !== null && !lane.bucket.take(now)) {
+        this.#wait(lane, lane.bucket.wait(now));
         continue;
       }
       const item = lane.shift() as ClaimedDelivery;
@@ -153,5 +198,15 @@ export class Lanes {
       if (lane.queued > 0) this.#enqueue(lane);
       this.#o.start(item);
     }
+  }
+
+  /** Takes the lane out of the ring for `ms` (its rate or its breaker). */
+  #wait(lane: Lane, ms: number): void {
+    lane.waiting = true;
+    setTimeout(() => {
+      lane.waiting = false;
+      this.#enqueue(lane);
+      this.pump();
+    }, ms).unref();
   }
 }

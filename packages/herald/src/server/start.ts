@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import { buildApp } from "../api/app.js";
 import { createDashboardLink } from "../api/session.js";
 import type { HeraldConfig } from "../config/config.js";
+import type { BreakerOptions } from "../delivery/breaker.js";
 import { Dispatcher } from "../delivery/dispatcher.js";
 import { DEFAULT_HEALTH_POLICY, DeliveryEngine } from "../delivery/engine.js";
 import { OperatorNotices } from "../delivery/operator-notices.js";
@@ -40,12 +41,13 @@ export interface StartOptions {
   /** Where the human lines (listening URL, first-start secrets) go. Default stdout. */
   print?: (line: string) => void;
   logger?: Logger;
-  /** Engine tuning for tests (lease length, auto-disable window, lane buffer). */
+  /** Engine tuning for tests (lease length, auto-disable window, lane buffer, breaker). */
   engine?: {
     leaseMs?: number;
     autoDisableAfterMs?: number;
     autoDisableMinFailures?: number;
     perEndpointBuffer?: number;
+    breaker?: BreakerOptions;
   };
 }
 
@@ -106,6 +108,7 @@ export async function startServer(config: HeraldConfig, options: StartOptions = 
       ...(options.engine?.perEndpointBuffer === undefined
         ? {}
         : { perEndpointBuffer: options.engine.perEndpointBuffer }),
+      ...(options.engine?.breaker === undefined ? {} : { breaker: options.engine.breaker }),
     });
     engine.start();
   }

@@ -20,7 +20,13 @@ describe("parked overflow of a slow endpoint", () => {
   before(async () => {
     // A lane buffer of 4: with max_in_flight 2, the third delivery onwards of
     // the hanging endpoint is declined at ingest and parked.
-    h = await startHerald({ retrySchedule: "1s,1s", deliveryTimeout: "8000" }, { engine: { perEndpointBuffer: 4 } });
+    // The breaker is set out of reach: the failing endpoint's 30 failures in
+    // a row would pause it, and this test is about parking (breaker.test.ts
+    // is about pausing).
+    h = await startHerald(
+      { retrySchedule: "1s,1s", deliveryTimeout: "8000" },
+      { engine: { perEndpointBuffer: 4, breaker: { threshold: 1000 } } },
+    );
     key = (await h.account()).testKey;
   });
   after(async () => {

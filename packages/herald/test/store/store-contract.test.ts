@@ -318,6 +318,31 @@ for (const backend of backends) {
       assert.ok(!got.some((c) => c.endpoint.id === e1.id));
     });
 
+    test("claims reach past an excluded endpoint's older backlog", async () => {
+      const s: Scope = { accountId: await account(store), mode: "test" };
+      const slow = await addEndpoint(store, s, { enabledEvents: ["invoice.paid"] });
+      const other = await addEndpoint(store, s, { enabledEvents: ["invoice.voided"] });
+      for (let i = 0; i < 30; i++)
+        await store.ingestEvent({ event: event(s, "invoice.paid", T0 - 30_000 + i), maxAttempts: 3 });
+      for (let i = 0; i < 3; i++)
+        await store.ingestEvent({ event: event(s, "invoice.voided", T0 - 20_000 + i), maxAttempts: 3 });
+      // Small claims, as when the slow endpoint's lane is full: each must
+      // pass over its 30 older rows (and whatever other tests left due).
+      const taken: string[] = [];
+      for (let n = 0; n < 20 && taken.filter((id) => id === other.id).length < 3; n++) {
+        const got = await store.claimDeliveries({
+          owner: "x",
+          limit: 2,
+          now: T0 - 10_000,
+          leaseMs: 60_000,
+          excludeEndpointIds: [slow.id],
+        });
+        taken.push(...got.map((c) => c.endpoint.id));
+      }
+      assert.equal(taken.filter((id) => id === other.id).length, 3);
+      assert.ok(!taken.includes(slow.id));
+    });
+
     test("disable and delete cancel pending deliveries; 410 and auto-disable disable", async () => {
       const s: Scope = { accountId: await account(store), mode: "test" };
       const e1 = await addEndpoint(store, s);

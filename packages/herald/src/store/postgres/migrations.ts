@@ -210,4 +210,13 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX dashboard_tokens_expiry ON dashboard_tokens (expires_at);
   DELETE FROM settings WHERE name LIKE 'dashboard_link%' OR name LIKE 'dashboard_session:%';
   `,
+  // 3: due deliveries by endpoint, of every endpoint (was: limited ones
+  // only). A claim that must pass over saturated endpoints asks each other
+  // endpoint for its oldest due rows instead of walking the saturated ones'
+  // rows at the head of deliveries_due (measured: a hanging endpoint's
+  // backlog there held a healthy endpoint's deliveries back by seconds).
+  `
+  DROP INDEX deliveries_limited_due;
+  CREATE INDEX deliveries_due_by_endpoint ON deliveries (endpoint_id, next_attempt_at) WHERE status = 'pending';
+  `,
 ];

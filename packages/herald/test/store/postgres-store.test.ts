@@ -6,11 +6,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Client } from "pg";
+import { newAuditEntry } from "../../src/domain/audit.js";
 import { ID_PREFIX, newId } from "../../src/domain/ids.js";
 import type { Scope } from "../../src/domain/types.js";
 import { PRUNE_LOCK } from "../../src/store/postgres/locks.js";
 import { MIGRATIONS } from "../../src/store/postgres/migrations.js";
 import { openPostgresStore, type PostgresStore } from "../../src/store/postgres/postgres-store.js";
+import { eventually } from "../helpers/live-server.js";
 import { account, addEndpoint, event, T0 } from "./fixtures.js";
 import { createDatabase, TEST_DATABASE_URL, type TestDatabase } from "./postgres-databases.js";
 
@@ -162,5 +164,61 @@ describe("postgres store", { skip }, () => {
     } finally {
       await stop();
     }
+  });
+
+  test("a key cached by one process stops working when another revokes it, and sees the other's account change", async () => {
+    const other = await openPostgresStore(db.url, { poolSize: 2 });
+    try {
+      const accountId = await account(store);
+      const key = {
+        id: newId(ID_PREFIX.apiKey),
+        accountId,
+        mode: "test" as const,
+        created: T0,
+        revokedAt: null,
+        expiresAt: null,
+      };
+      const hash = `hash-${key.id}`;
+      await store.createApiKey(key, hash);
+      // Notifications of earlier writes empty the cache whenever they arrive: let them land first.
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal((await store.findKeyOwner(hash))?.key.revokedAt, null, "read once: cached from here on");
+      // The row changes behind the cache's back (no notification): the cached answer stands.
+      await sql.query("UPDATE accounts SET name = 'renamed outside Herald' WHERE id = $1", [accountId]);
+      assert.notEqual((await store.findKeyOwner(hash))?.account.name, "renamed outside Herald", "served from memory");
+
+      await other.revokeApiKey(accountId, key.id, T0 + 1, (k) =>
+        newAuditEntry(
+          { accountId, mode: k.mode, actor: "operator", action: "api_key.revoked", objectId: k.id, details: {} },
+          T0 + 1,
+        ),
+      );
+      await eventually(async () => ((await store.findKeyOwner(hash))?.key.revokedAt ?? null) !== null, 4000, "revoked");
+      assert.equal((await other.findKeyOwner(hash))?.key.revokedAt, T0 + 1, "and at once where it was revoked");
+
+      await other.updateAccount(accountId, { plan: "free" });
+      await eventually(async () => (await store.findKeyOwner(hash))?.account.plan === "free", 4000, "plan");
+    } finally {
+      await other.close();
+    }
+  });
+
+  test("a key cache that lost its notifications reads the database until they are back", async () => {
+    const accountId = await account(store);
+    const key = {
+      id: newId(ID_PREFIX.apiKey),
+      accountId,
+      mode: "live" as const,
+      created: T0,
+      revokedAt: null,
+      expiresAt: null,
+    };
+    const hash = `hash-${key.id}`;
+    await store.createApiKey(key, hash);
+    await store.findKeyOwner(hash);
+    assert.equal(await killConnections("herald-listen-keys"), 1);
+    // Revoked behind its back while it cannot hear: it must not answer from memory.
+    await sql.query("UPDATE api_keys SET revoked_at = 42 WHERE id = $1", [key.id]);
+    await eventually(async () => (await store.findKeyOwner(hash))?.key.revokedAt === 42, 4000, "read again");
   });
 });

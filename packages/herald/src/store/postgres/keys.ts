@@ -5,6 +5,7 @@ import type { ApiKey } from "../../domain/types.js";
 import { assertRollable } from "../key-rules.js";
 import type { Page, PageQuery, RolledKey } from "../store.js";
 import { appendAudit } from "./audit.js";
+import { NOTIFY_KEYS_SQL } from "./notify.js";
 import { type Row, toApiKey } from "./rows.js";
 import { withTransaction } from "./transaction.js";
 
@@ -57,6 +58,8 @@ export function revokeApiKey(
     const key = await lockKey(c, accountId, keyId);
     if (key === null || key.revokedAt !== null) return key;
     const r = await c.query("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 RETURNING *", [keyId, now]);
+    // At commit: other processes stop answering from their cached copy of the key.
+    await c.query(NOTIFY_KEYS_SQL);
     await appendAudit(c, [audit(key)]);
     return toApiKey(r.rows[0]);
   });
@@ -78,6 +81,7 @@ export function rollApiKey(
       "UPDATE api_keys SET expires_at = LEAST(COALESCE(expires_at, $2), $2) WHERE id = $1 RETURNING *",
       [keyId, expiresAt],
     );
+    await c.query(NOTIFY_KEYS_SQL);
     const inserted = await c.query(
       `INSERT INTO api_keys (id, account_id, mode, secret_hash, created, revoked_at)
        VALUES ($1, $2, $3, $4, $5, NULL) RETURNING *`,

@@ -6,11 +6,23 @@ export const DUE_CHANNEL = "herald_due";
 /** Inside a transaction: the notification goes out when (and only if) it commits. */
 export const NOTIFY_DUE_SQL = `SELECT pg_notify('${DUE_CHANNEL}', '')`;
 
+/** The channel writers of API keys and accounts NOTIFY, so other processes drop what they cached. */
+export const KEYS_CHANNEL = "herald_keys";
+
+/** As NOTIFY_DUE_SQL, for KEYS_CHANNEL. */
+export const NOTIFY_KEYS_SQL = `SELECT pg_notify('${KEYS_CHANNEL}', '')`;
+
 export interface ListenOptions {
   /** First reconnect delay; doubles after each failed try. Default 100 ms. */
   minDelayMs?: number;
   /** Longest reconnect delay. Default 10 000 ms. */
   maxDelayMs?: number;
+  /** The channel. Default DUE_CHANNEL. */
+  channel?: string;
+  /** The connection's application_name (what pg_stat_activity shows). Default "herald-listen". */
+  applicationName?: string;
+  /** Called when the connection is lost (notifications sent from now on are missed until the listener is called again). */
+  onLost?: () => void;
 }
 
 /**
@@ -20,11 +32,14 @@ export interface ListenOptions {
  * lost, so after reconnecting (capped, jittered exponential backoff) the
  * listener is called once, as if one had arrived.
  */
-export class DueListener {
+export class ChannelListener {
   readonly #url: string;
   readonly #listener: () => void;
   readonly #minDelay: number;
   readonly #maxDelay: number;
+  readonly #channel: string;
+  readonly #applicationName: string;
+  readonly #onLost: () => void;
   #client: Client | null = null;
   #timer: NodeJS.Timeout | null = null;
   #failures = 0;
@@ -35,6 +50,9 @@ export class DueListener {
     this.#listener = listener;
     this.#minDelay = options.minDelayMs ?? 100;
     this.#maxDelay = options.maxDelayMs ?? 10_000;
+    this.#channel = options.channel ?? DUE_CHANNEL;
+    this.#applicationName = options.applicationName ?? "herald-listen";
+    this.#onLost = options.onLost ?? (() => {});
   }
 
   /** Connects and listens; rejects when the first connection fails. */
@@ -48,21 +66,25 @@ export class DueListener {
     const client = this.#client;
     this.#client = null;
     if (client === null) return;
-    await client.query(`UNLISTEN ${DUE_CHANNEL}`).catch(() => {});
+    await client.query(`UNLISTEN ${this.#channel}`).catch(() => {});
     await client.end().catch(() => {});
   }
 
   async #connect(): Promise<void> {
-    const client = new Client({ connectionString: this.#url, keepAlive: true, application_name: "herald-listen" });
+    const client = new Client({
+      connectionString: this.#url,
+      keepAlive: true,
+      application_name: this.#applicationName,
+    });
     client.on("notification", (n) => {
-      if (n.channel === DUE_CHANNEL) this.#listener();
+      if (n.channel === this.#channel) this.#listener();
     });
     // 'error' and then 'end' arrive when the server goes away: either one starts the reconnect.
     client.on("error", () => this.#lost(client));
     client.on("end", () => this.#lost(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${DUE_CHANNEL}`);
+      await client.query(`LISTEN ${this.#channel}`);
     } catch (error) {
       await client.end().catch(() => {});
       throw error;
@@ -77,6 +99,7 @@ export class DueListener {
   #lost(client: Client): void {
     if (client !== this.#client || this.#stopped) return;
     this.#client = null;
+    this.#onLost();
     client.end().catch(() => {});
     this.#reconnectLater();
   }

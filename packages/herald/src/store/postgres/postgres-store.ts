@@ -48,10 +48,11 @@ import * as endpoints from "./endpoints.js";
 import { GroupCommit } from "./group-commit.js";
 import * as idempotency from "./idempotency.js";
 import { ingest } from "./ingest.js";
+import { type KeyOwner, KeyOwnerCache } from "./key-cache.js";
 import * as keys from "./keys.js";
 import { SHARE_SCOPES_SQL, scopeKey } from "./locks.js";
 import { migrate } from "./migrate.js";
-import { DueListener, NOTIFY_DUE_SQL } from "./notify.js";
+import { ChannelListener, KEYS_CHANNEL, NOTIFY_DUE_SQL } from "./notify.js";
 import { Params, paginate } from "./paginate.js";
 import { pruneBatch } from "./prune.js";
 import { OLDEST_DUE_SQL } from "./queue-stats.js";
@@ -70,6 +71,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const store = new PostgresStore(url, options);
   try {
     await store.migrate();
+    await store.listenForKeyChanges();
   } catch (error) {
     await store.close();
     throw error;
@@ -88,7 +90,8 @@ export class PostgresStore implements Store {
   readonly #pool: Pool;
   readonly #ingest: GroupCommit<IngestInput, IngestResult>;
   readonly #claimer: Claimer;
-  readonly #listeners = new Set<DueListener>();
+  readonly #listeners = new Set<ChannelListener>();
+  readonly #keyOwners = new KeyOwnerCache();
   /** Makes lease tokens unique across stores even when two use the same owner name. */
   readonly #nonce = randomBytes(4).toString("hex");
   #leaseSeq = 0;
@@ -121,6 +124,11 @@ export class PostgresStore implements Store {
     return migrate(this.#pool);
   }
 
+  /** Lets findKeyOwner answer from memory while other processes' key and account changes reach this one. */
+  listenForKeyChanges(): Promise<void> {
+    return this.#keyOwners.start(this.#url);
+  }
+
   async ping(): Promise<void> {
     await this.#pool.query("SELECT 1");
   }
@@ -130,6 +138,7 @@ export class PostgresStore implements Store {
     this.#closing ??= (async () => {
       await this.#ingest.drain();
       await Promise.all([...this.#listeners].map((l) => l.stop()));
+      await this.#keyOwners.stop();
       await this.#pool.end();
     })();
     return this.#closing;
@@ -205,10 +214,13 @@ export class PostgresStore implements Store {
   }
 
   async updateAccount(id: string, patch: { name?: string; plan?: Plan }): Promise<Account | null> {
+    // The notification goes out at commit: other processes drop cached keys with the old account.
     const r = await this.#one(
-      "UPDATE accounts SET name = COALESCE($2, name), plan = COALESCE($3, plan) WHERE id = $1 RETURNING *",
+      `WITH u AS (UPDATE accounts SET name = COALESCE($2, name), plan = COALESCE($3, plan) WHERE id = $1 RETURNING *)
+       SELECT u.*, pg_notify('${KEYS_CHANNEL}', '') FROM u`,
       [id, patch.name ?? null, patch.plan ?? null],
     );
+    this.#keyOwners.clear();
     return r === undefined ? null : toAccount(r);
   }
 
@@ -224,12 +236,14 @@ export class PostgresStore implements Store {
     return key;
   }
 
-  async findKeyOwner(secretHash: string): Promise<{ key: ApiKey; account: Account } | null> {
-    const r = await this.#one(
-      "SELECT k.*, to_json(a) AS account FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.secret_hash = $1",
-      [secretHash],
-    );
-    return r === undefined ? null : { key: toApiKey(r), account: toAccount(r.account as Row) };
+  findKeyOwner(secretHash: string): Promise<KeyOwner | null> {
+    return this.#keyOwners.get(secretHash, Date.now(), async () => {
+      const r = await this.#one(
+        "SELECT k.*, to_json(a) AS account FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.secret_hash = $1",
+        [secretHash],
+      );
+      return r === undefined ? null : { key: toApiKey(r), account: toAccount(r.account as Row) };
+    });
   }
 
   async findApiKeyByHash(secretHash: string): Promise<ApiKey | null> {
@@ -247,7 +261,7 @@ export class PostgresStore implements Store {
     now: number,
     audit: (key: ApiKey) => AuditEntry,
   ): Promise<ApiKey | null> {
-    return keys.revokeApiKey(this.#pool, accountId, keyId, now, audit);
+    return keys.revokeApiKey(this.#pool, accountId, keyId, now, audit).finally(() => this.#keyOwners.clear());
   }
 
   rollApiKey(
@@ -256,7 +270,7 @@ export class PostgresStore implements Store {
     expiresAt: number,
     next: (old: ApiKey) => RolledKey,
   ): Promise<{ old: ApiKey; next: ApiKey } | null> {
-    return keys.rollApiKey(this.#pool, accountId, keyId, expiresAt, next);
+    return keys.rollApiKey(this.#pool, accountId, keyId, expiresAt, next).finally(() => this.#keyOwners.clear());
   }
 
   // the audit log
@@ -458,7 +472,7 @@ export class PostgresStore implements Store {
   }
 
   async onDue(listener: () => void): Promise<() => Promise<void>> {
-    const l = new DueListener(this.#url, listener);
+    const l = new ChannelListener(this.#url, listener);
     await l.start();
     this.#listeners.add(l);
     return async () => {

@@ -318,6 +318,25 @@ for (const backend of backends) {
       assert.ok(!got.some((c) => c.endpoint.id === e1.id));
     });
 
+    test("an event body and id come back byte for byte, whatever characters they hold", async () => {
+      const s: Scope = { accountId: await account(store), mode: "test" };
+      const ep = await addEndpoint(store, s, { enabledEvents: ["note.added"] });
+      const e = event(s, "note.added");
+      const tricky = `it's a "quote", a back\\slash, $1 and $$, E'x', \u0000, \ud83d, 😀, ; COMMIT; --`;
+      e.body = JSON.stringify({ ...JSON.parse(e.body), data: { object: { text: tricky } } });
+      e.id = `evt_it's_${Date.now()}`;
+      const r = await store.ingestEvent({ event: e, maxAttempts: 3 });
+      assert.deepEqual(
+        r.deliveries.map((d) => d.endpointId),
+        [ep.id],
+      );
+      const back = await store.getEvent(s, e.id);
+      assert.equal(back?.body, e.body);
+      assert.equal(JSON.parse(back?.body ?? "{}").data.object.text, tricky);
+      const again = await store.ingestEvent({ event: e, maxAttempts: 3 });
+      assert.equal(again.duplicate, true, "the stored id is found again");
+    });
+
     test("claims reach past an excluded endpoint's older backlog", async () => {
       const s: Scope = { accountId: await account(store), mode: "test" };
       const slow = await addEndpoint(store, s, { enabledEvents: ["invoice.paid"] });

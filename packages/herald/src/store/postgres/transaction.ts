@@ -8,7 +8,20 @@ import type { Pool, PoolClient } from "pg";
  * A connection that fails mid-way is destroyed instead of going back to the
  * pool.
  */
-export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+export interface TransactionOptions {
+  /**
+   * The caller sends BEGIN at the start of its first message and COMMIT at
+   * the end of its last (simple-protocol messages of several statements), to
+   * spare a round trip each. Default false.
+   */
+  inline?: boolean;
+}
+
+export async function withTransaction<T>(
+  pool: Pool,
+  fn: (client: PoolClient) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   // A checked-out connection that dies between two statements (the server
@@ -20,12 +33,13 @@ export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) =>
   };
   client.on("error", onError);
   try {
-    await client.query("BEGIN");
+    if (options.inline !== true) await client.query("BEGIN");
     const result = await fn(client);
-    await client.query("COMMIT");
+    if (options.inline !== true) await client.query("COMMIT");
     return result;
   } catch (error) {
     try {
+      // Also when the failure came before an inline BEGIN: then it is a no-op (a warning).
       await client.query("ROLLBACK");
     } catch (rollbackError) {
       broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));

@@ -62,7 +62,11 @@ import { type Row, toAccount, toApiKey, toAttempt, toDelivery, toEndpoint, toEve
 import { withTransaction } from "./transaction.js";
 
 export interface PostgresStoreOptions {
-  /** Connections in the pool (the LISTEN connection of onDue is extra). Default 10. */
+  /**
+   * Connections in the main pool. Default 10. Extra: half as many (at least
+   * 2) for queue bookkeeping, one LISTEN connection for key changes and one
+   * per onDue listener.
+   */
   poolSize?: number;
 }
 
@@ -88,6 +92,7 @@ export class PostgresStore implements Store {
   readonly shared = true;
   readonly #url: string;
   readonly #pool: Pool;
+  readonly #queuePool: Pool;
   readonly #ingest: GroupCommit<IngestInput, IngestResult>;
   readonly #claimer: Claimer;
   readonly #listeners = new Set<ChannelListener>();
@@ -112,8 +117,26 @@ export class PostgresStore implements Store {
     // here after the pool has dropped it; the next query opens a new one.
     // Without a listener the 'error' event would crash the process.
     this.#pool.on("error", () => {});
+    // Queue bookkeeping — claims, lease renewals and releases, attempt
+    // outcomes — commits without waiting for the WAL flush, as the embedded
+    // store's does (sqlite/queue-write.ts). Losing the last of them in a
+    // database crash loses nothing accepted: a lease just expires, and an
+    // outcome not on disk means the delivery is sent again (at least once).
+    // Ingest stays on the synchronous pool: an event is on disk before its
+    // 202. Why: every claim was its own flushed commit, and the WAL flushes
+    // of claims, outcomes and ingest queued behind one another on this
+    // 2-core machine.
+    this.#queuePool = new Pool({
+      connectionString: url,
+      max: Math.max(2, Math.ceil((options.poolSize ?? 10) / 2)),
+      keepAlive: true,
+      application_name: "herald-queue",
+      options: "-c synchronous_commit=off",
+      connectionTimeoutMillis: 10_000,
+    });
+    this.#queuePool.on("error", () => {});
     this.#ingest = new GroupCommit((batch) => ingest(this.#pool, batch, (owner) => this.#nextLease(owner)));
-    this.#claimer = new Claimer(this.#pool);
+    this.#claimer = new Claimer(this.#queuePool);
   }
 
   #nextLease(owner: string): string {
@@ -139,7 +162,7 @@ export class PostgresStore implements Store {
       await this.#ingest.drain();
       await Promise.all([...this.#listeners].map((l) => l.stop()));
       await this.#keyOwners.stop();
-      await this.#pool.end();
+      await Promise.all([this.#pool.end(), this.#queuePool.end()]);
     })();
     return this.#closing;
   }
@@ -425,7 +448,7 @@ export class PostgresStore implements Store {
     until: number,
   ): Promise<string[]> {
     if (leases.length === 0) return [];
-    const rows = await this.#all(
+    const { rows } = await this.#queuePool.query(
       `UPDATE deliveries d SET next_attempt_at = $3
        FROM (SELECT x.id FROM deliveries x
              JOIN unnest($1::text[], $2::text[]) AS l(id, token) ON x.id = l.id AND x.lease_token = l.token
@@ -440,7 +463,7 @@ export class PostgresStore implements Store {
 
   async releaseLeases(leases: readonly { deliveryId: string; leaseToken: string }[], now: number): Promise<void> {
     if (leases.length === 0) return;
-    await withTransaction(this.#pool, async (c) => {
+    await withTransaction(this.#queuePool, async (c) => {
       const r = await c.query(
         `UPDATE deliveries d SET next_attempt_at = $3, lease_token = NULL
          FROM (SELECT x.id FROM deliveries x
@@ -455,7 +478,7 @@ export class PostgresStore implements Store {
   }
 
   recordOutcomes(outcomes: readonly DeliveryOutcome[], policy: HealthPolicy, now: number): Promise<RecordResult> {
-    return recordBatch(this.#pool, outcomes, policy, now);
+    return recordBatch(this.#queuePool, outcomes, policy, now);
   }
 
   async countDue(now: number): Promise<number> {

@@ -27,8 +27,11 @@ export interface EngineOptions {
   retry: RetryPolicy;
   logger: Logger;
   notices?: OperatorNotices;
-  /** Told of every committed batch of outcomes (metrics). Default: none. */
-  observer?: { recorded(outcomes: readonly DeliveryOutcome[], result: RecordResult): void };
+  /** Told of every committed batch of outcomes, and of every pause and resume of an endpoint (metrics). Default: none. */
+  observer?: {
+    recorded(outcomes: readonly DeliveryOutcome[], result: RecordResult): void;
+    breaker?(endpointId: string, change: "paused" | "resumed"): void;
+  };
   /** Auto-disable rule. Default: failing for 5 days and at least 20 failures in a row (contract §3). */
   health?: HealthPolicy;
   /** How long a claim holds a delivery before another process may take it. Default 30 000 ms. */
@@ -116,6 +119,7 @@ export class DeliveryEngine {
             "endpoint keeps failing: sends paused, then one probe",
           );
         else o.logger.info({ endpoint_id: endpointId }, "endpoint answered again: sends resumed");
+        o.observer?.breaker?.(endpointId, change.kind);
       },
     });
     this.#recorder = new Recorder({

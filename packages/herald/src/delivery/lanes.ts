@@ -101,11 +101,6 @@ export class Lanes {
     this.pump();
   }
 
-  /** Whether the endpoint's breaker holds its sends back now. */
-  paused(endpointId: string): boolean {
-    return this.#lanes.get(endpointId)?.breaker.paused ?? false;
-  }
-
   /**
    * Removes waiting deliveries of an endpoint (it was disabled, deleted or
    * changed) and returns them. A changed endpoint starts afresh: its

@@ -31,6 +31,7 @@ export class HeraldMetrics {
   readonly #attemptSeconds: Histogram<"outcome">;
   readonly #ingested: Counter<"mode">;
   readonly #disabled: Counter<"reason">;
+  readonly #breaker: Counter<"change">;
   readonly #process: boolean;
 
   constructor(o: MetricsOptions) {
@@ -61,6 +62,12 @@ export class HeraldMetrics {
       labelNames: ["reason"],
       registers,
     });
+    this.#breaker = new Counter({
+      name: "herald_endpoint_breaker_total",
+      help: "Sends to an endpoint that keeps failing paused (again after each failed probe), or resumed after a success.",
+      labelNames: ["change"],
+      registers,
+    });
     const store = o.store;
     new Gauge({
       name: "herald_queue_depth",
@@ -83,6 +90,7 @@ export class HeraldMetrics {
     // Start every series at 0 so rate() and absent() work before the first event.
     for (const mode of ["test", "live"]) this.#ingested.inc({ mode }, 0);
     for (const reason of ["gone", "failing"]) this.#disabled.inc({ reason }, 0);
+    for (const change of ["paused", "resumed"]) this.#breaker.inc({ change }, 0);
     this.#process = o.processMetrics ?? true;
     // Started now, not at the first scrape, so GC counts and event-loop lag cover the whole run.
     if (this.#process) processRegistry();
@@ -109,6 +117,11 @@ export class HeraldMetrics {
     for (const e of result.disabledEndpoints) {
       this.#disabled.inc({ reason: e.disabledReason === "gone" ? "gone" : "failing" });
     }
+  }
+
+  /** An endpoint's breaker paused or resumed its sends (the engine's observer). */
+  breaker(change: "paused" | "resumed"): void {
+    this.#breaker.inc({ change });
   }
 
   /** The text exposition format and its content type. */

@@ -93,6 +93,9 @@ export async function startServer(config: HeraldConfig, options: StartOptions = 
           metrics.recorded(outcomes, result);
           deliveryLog.recorded(outcomes, result);
         },
+        breaker(_endpointId, change) {
+          metrics.breaker(change);
+        },
       },
       dispatcher: new Dispatcher({
         timeoutMs: config.deliveryTimeoutMs,

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { request } from "undici";
 import { Breaker } from "../../src/delivery/breaker.js";
 import { eventually, type LiveHerald, startHerald } from "../helpers/live-server.js";
 import { ok, type Receiver, startReceiver } from "../helpers/receiver.js";
@@ -106,6 +107,10 @@ describe("a failing endpoint is paused", () => {
     // retry in an hour, the rest arrived after the first successful probe.
     assert.equal(r.received.length, N);
     assert.equal(failed, 8, "the five that paused it and three probes");
+    // The operator sees it: four pauses (the first and one per failed probe), one resume.
+    const metrics = (await request(`${h.url}/metrics`).then((res) => res.body.text())).split("\n");
+    assert.ok(metrics.includes('herald_endpoint_breaker_total{change="paused"} 4'), metrics.join("\n"));
+    assert.ok(metrics.includes('herald_endpoint_breaker_total{change="resumed"} 1'), metrics.join("\n"));
   });
 });
 

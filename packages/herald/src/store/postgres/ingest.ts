@@ -1,4 +1,4 @@
-import { escapeLiteral, type Pool, type PoolClient, type QueryResult } from "pg";
+import type { Pool, PoolClient, QueryResult } from "pg";
 import { conflict } from "../../domain/errors.js";
 import { endpointWants } from "../../domain/event-types.js";
 import { newDelivery } from "../../domain/new-delivery.js";
@@ -8,6 +8,7 @@ import type { Settled } from "./group-commit.js";
 import { SCOPE_LOCK_CLASS, scopeKey } from "./locks.js";
 import { DUE_CHANNEL } from "./notify.js";
 import { isLimited, type Row, toDelivery, toEndpoint, toEvent } from "./rows.js";
+import { jsonLiteral, textArrayLiteral } from "./sql-literal.js";
 import { withTransaction } from "./transaction.js";
 
 /** Makes a lease token unique to this store: `${owner}:${unique}`. */
@@ -67,24 +68,19 @@ export async function ingest(
 const REDO = Symbol("redo");
 const INLINE = { inline: true };
 
-/** A JSON value as an SQL literal (`'…'::json`), escaped by pg itself. */
-function json(value: unknown): string {
-  return `${escapeLiteral(JSON.stringify(value))}::json`;
-}
-
 /** BEGIN, the shared scope locks (in a fixed order), then the read: one message. */
 function beginAndReadSql(eventIds: string[], scopes: { accountId: string; mode: string }[]): string {
   const keys = [...new Set(scopes.map((s) => scopeKey(s.accountId, s.mode)))];
-  const ids = `ARRAY(SELECT json_array_elements_text(${json(eventIds)}))`;
+  const ids = textArrayLiteral(eventIds);
   // The same order as locks.ts takes them in (the server's), so lockers cannot deadlock.
   return `BEGIN;
   SELECT pg_advisory_xact_lock_shared(${SCOPE_LOCK_CLASS}, hashtext(k))
-    FROM (SELECT DISTINCT k FROM json_array_elements_text(${json(keys)}) AS t(k) ORDER BY k) AS keys;
+    FROM (SELECT DISTINCT k FROM json_array_elements_text(${jsonLiteral(keys)}) AS t(k) ORDER BY k) AS keys;
   SELECT
   (SELECT coalesce(json_agg(e), '[]') FROM events e WHERE e.id = ANY(${ids})) AS events,
   (SELECT coalesce(json_agg(d ORDER BY d.seq), '[]') FROM deliveries d WHERE d.event_id = ANY(${ids})) AS deliveries,
   (SELECT coalesce(json_agg(p ORDER BY p.seq), '[]') FROM endpoints p
-     JOIN json_to_recordset(${json(scopes.map((s) => ({ account_id: s.accountId, mode: s.mode })))})
+     JOIN json_to_recordset(${jsonLiteral(scopes.map((s) => ({ account_id: s.accountId, mode: s.mode })))})
        AS s(account_id text, mode text) ON p.account_id = s.account_id AND p.mode = s.mode
      WHERE p.status = 'enabled' AND p.deleted_at IS NULL) AS endpoints`;
 }
@@ -93,7 +89,7 @@ function beginAndReadSql(eventIds: string[], scopes: { accountId: string; mode: 
 function writeAndCommitSql(w: WriteArrays): string {
   return `WITH ev AS (
     INSERT INTO events (id, account_id, mode, type, created, body)
-    SELECT id, account_id, mode, type, created, body FROM json_to_recordset(${json(w.events)})
+    SELECT id, account_id, mode, type, created, body FROM json_to_recordset(${jsonLiteral(w.events)})
       AS x(id text, account_id text, mode text, type text, created bigint, body text)
     ON CONFLICT (id) DO NOTHING
     RETURNING id
@@ -102,7 +98,7 @@ function writeAndCommitSql(w: WriteArrays): string {
       next_attempt_at, next_trigger, lease_token, limited, created, updated)
     SELECT u.id, u.account_id, u.mode, u.event_id, u.event_type, u.endpoint_id, 'pending', u.max_attempts,
       u.next_attempt_at, 'scheduled', u.lease_token, u.limited, u.created, u.created
-    FROM json_to_recordset(${json(w.deliveries)})
+    FROM json_to_recordset(${jsonLiteral(w.deliveries)})
       AS u(id text, account_id text, mode text, event_id text, event_type text, endpoint_id text, max_attempts int,
         next_attempt_at bigint, lease_token text, limited boolean, created bigint)
     WHERE u.event_id IN (SELECT id FROM ev)

@@ -86,7 +86,7 @@ function beginAndReadSql(eventIds: string[], scopes: { accountId: string; mode: 
 }
 
 // pg_notify inside the transaction is delivered at commit, and only if it commits.
-function writeAndCommitSql(w: WriteArrays): string {
+function writeAndCommitSql(w: WriteRows): string {
   return `WITH ev AS (
     INSERT INTO events (id, account_id, mode, type, created, body)
     SELECT id, account_id, mode, type, created, body FROM json_to_recordset(${jsonLiteral(w.events)})
@@ -149,7 +149,7 @@ async function ingestBatch(
     else list.push(e);
   }
 
-  const write = new WriteArrays();
+  const write = new WriteRows();
   const items: Item[] = [];
   for (const input of inputs) {
     const { event } = input;
@@ -178,7 +178,7 @@ async function ingestBatch(
 }
 
 /** Plans one new event and its deliveries, as sqlite/ingest.ts writes them. */
-function fanOut(input: IngestInput, scopeEndpoints: Endpoint[], leaseTokens: LeaseTokens, write: WriteArrays) {
+function fanOut(input: IngestInput, scopeEndpoints: Endpoint[], leaseTokens: LeaseTokens, write: WriteRows) {
   const { event, leaseTo } = input;
   const targets =
     input.onlyEndpointId === undefined
@@ -202,7 +202,7 @@ function fanOut(input: IngestInput, scopeEndpoints: Endpoint[], leaseTokens: Lea
 }
 
 /** The rows WRITE turns into INSERTs, as JSON records with the column names. */
-class WriteArrays {
+class WriteRows {
   readonly events: Record<string, unknown>[] = [];
   readonly deliveries: Record<string, unknown>[] = [];
 

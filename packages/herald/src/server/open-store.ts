@@ -21,7 +21,14 @@ export async function openStore(
   }
   const unlock = lockDataDir(config.dataDir);
   try {
-    const sqlite = await openSqliteStore(join(config.dataDir, "herald.db"));
+    const sqlite = await openSqliteStore(join(config.dataDir, "herald.db"), {
+      onCheckpointError: oncePerMinute((message, suppressed) =>
+        logger.error(
+          { err: message, suppressed },
+          "WAL checkpoint failed on its thread: the WAL grows until one succeeds (if the thread died, SQLite's own checkpoints take over)",
+        ),
+      ),
+    });
     const freed = sqlite.releaseAllLeases(now);
     if (freed > 0) logger.info({ count: freed }, "took back deliveries leased by a previous run");
     return { store: sqlite, release: unlock };
@@ -29,4 +36,20 @@ export async function openStore(
     unlock();
     throw err;
   }
+}
+
+/** A failing checkpoint fails every 250 ms: log the first, then at most one line a minute with the count left out. */
+function oncePerMinute(log: (message: string, suppressed: number) => void): (message: string) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  let suppressed = 0;
+  return (message) => {
+    const t = Date.now();
+    if (t - last < 60_000) {
+      suppressed++;
+      return;
+    }
+    log(message, suppressed);
+    last = t;
+    suppressed = 0;
+  };
 }

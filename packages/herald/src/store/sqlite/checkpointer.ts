@@ -19,6 +19,8 @@ import type { Database } from "better-sqlite3";
 export class Checkpointer {
   readonly #db: Database;
   readonly #worker: Worker | null;
+  /** The thread has ended (stopped or died): nothing left to stop. */
+  #exited = false;
 
   /** `everyMs`: how often the thread checkpoints. Default 250 ms. */
   constructor(db: Database, options: { everyMs?: number; onError?: (message: string) => void } = {}) {
@@ -43,13 +45,18 @@ export class Checkpointer {
       options.onError?.(String(err));
       this.#fallBack();
     });
-    worker.on("exit", () => this.#fallBack());
+    worker.on("exit", () => {
+      this.#exited = true;
+      this.#fallBack();
+    });
   }
 
   /** Stops the thread (its connection closes first). */
   async stop(): Promise<void> {
     const worker = this.#worker;
-    if (worker === null) return;
+    // A thread that already died would never announce its exit again: the
+    // close of a store whose checkpoint thread had failed used to hang here.
+    if (worker === null || this.#exited) return;
     worker.removeAllListeners("exit");
     // Held again while it stops, or a process with nothing else to do would end first.
     worker.ref();

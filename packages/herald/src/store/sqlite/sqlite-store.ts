@@ -82,8 +82,17 @@ const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 /** How many of the oldest due rows a claim looks through when it skips saturated endpoints. */
 const CLAIM_WINDOW = 8192;
 
+export interface SqliteStoreOptions {
+  /**
+   * Told of every failure of the background checkpoint thread (a checkpoint
+   * that failed, or the thread itself; then SQLite's own checkpoints take
+   * over). Default: ignored.
+   */
+  onCheckpointError?: (message: string) => void;
+}
+
 /** Opens (creating if needed) the SQLite store at `file` and applies its migrations. */
-export async function openSqliteStore(file: string): Promise<SqliteStore> {
+export async function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
   mkdirSync(dirname(file), { recursive: true });
   const db = new BetterSqlite3(file);
   db.pragma("journal_mode = WAL");
@@ -96,7 +105,7 @@ export async function openSqliteStore(file: string): Promise<SqliteStore> {
   db.pragma("journal_size_limit = 67108864");
   const store = new SqliteStore(db);
   await store.migrate();
-  store.startCheckpoints();
+  store.startCheckpoints(options.onCheckpointError);
   return store;
 }
 
@@ -144,8 +153,8 @@ export class SqliteStore implements Store {
   }
 
   /** Moves WAL checkpoints to a thread of their own (checkpointer.ts). */
-  startCheckpoints(): void {
-    this.#checkpointer ??= new Checkpointer(this.db);
+  startCheckpoints(onError?: (message: string) => void): void {
+    this.#checkpointer ??= new Checkpointer(this.db, onError === undefined ? {} : { onError });
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { request } from "undici";
-import { Breaker } from "../../src/delivery/breaker.js";
+import { Breaker, type BreakerOptions } from "../../src/delivery/breaker.js";
 import { eventually, type LiveHerald, startHerald } from "../helpers/live-server.js";
 import { ok, type Receiver, startReceiver } from "../helpers/receiver.js";
 import { createEndpoint, deliveriesOf, emit } from "./flows.js";
@@ -56,25 +56,29 @@ describe("Breaker rule", () => {
   });
 });
 
-describe("a failing endpoint is paused", () => {
-  let h: LiveHerald;
-  let key: string;
-  const receivers: Receiver[] = [];
-
+/**
+ * A live Herald for one describe block, with these breaker settings and
+ * retries an hour away (every request a receiver sees is a first attempt or
+ * a probe), and the receivers its tests start, closed after it.
+ */
+function liveHerald(breaker: BreakerOptions): { h: LiveHerald; key: string; receivers: Receiver[] } {
+  const live = { h: undefined as unknown as LiveHerald, key: "", receivers: [] as Receiver[] };
   before(async () => {
-    // Retries an hour away: every request the receiver sees is a first attempt or a probe.
-    h = await startHerald(
-      { retrySchedule: "1h" },
-      { engine: { breaker: { threshold: 5, pauseMs: 300, maxPauseMs: 1200 } } },
-    );
-    key = (await h.account()).testKey;
+    live.h = await startHerald({ retrySchedule: "1h" }, { engine: { breaker } });
+    live.key = (await live.h.account()).testKey;
   });
   after(async () => {
-    await Promise.all(receivers.map((r) => r.close()));
-    await h.stop();
+    await Promise.all(live.receivers.map((r) => r.close()));
+    await live.h.stop();
   });
+  return live;
+}
+
+describe("a failing endpoint is paused", () => {
+  const live = liveHerald({ threshold: 5, pauseMs: 300, maxPauseMs: 1200 });
 
   test("after the threshold only probes go, spaced by growing pauses; the first success resumes the rest", async () => {
+    const { h, key, receivers } = live;
     let answering = false;
     const r = await startReceiver(() => (answering ? ok() : { kind: "status", status: 500 }));
     receivers.push(r);
@@ -115,24 +119,11 @@ describe("a failing endpoint is paused", () => {
 });
 
 describe("editing a paused endpoint", () => {
-  let h: LiveHerald;
-  let key: string;
-  const receivers: Receiver[] = [];
-
-  before(async () => {
-    // A pause longer than the test's wait: only the edit can lift it.
-    h = await startHerald(
-      { retrySchedule: "1h" },
-      { engine: { breaker: { threshold: 5, pauseMs: 60_000, maxPauseMs: 60_000 } } },
-    );
-    key = (await h.account()).testKey;
-  });
-  after(async () => {
-    await Promise.all(receivers.map((r) => r.close()));
-    await h.stop();
-  });
+  // A pause longer than the test's wait: only the edit can lift it.
+  const live = liveHerald({ threshold: 5, pauseMs: 60_000, maxPauseMs: 60_000 });
 
   test("lifts the pause at once", async () => {
+    const { h, key, receivers } = live;
     const broken = await startReceiver(() => ({ kind: "status", status: 503 }));
     const fixed = await startReceiver(() => ok());
     receivers.push(broken, fixed);

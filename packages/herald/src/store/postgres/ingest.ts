@@ -5,7 +5,7 @@ import { newDelivery } from "../../domain/new-delivery.js";
 import type { Delivery, Endpoint, HeraldEvent } from "../../domain/types.js";
 import type { ClaimedDelivery, IngestInput, IngestResult } from "../store.js";
 import type { Settled } from "./group-commit.js";
-import { SCOPE_LOCK_CLASS, scopeKey } from "./locks.js";
+import { scopeKey, scopeLocksSql } from "./locks.js";
 import { DUE_CHANNEL } from "./notify.js";
 import { isLimited, type Row, toDelivery, toEndpoint, toEvent } from "./rows.js";
 import { jsonLiteral, textArrayLiteral } from "./sql-literal.js";
@@ -70,12 +70,10 @@ const INLINE = { inline: true };
 
 /** BEGIN, the shared scope locks (in a fixed order), then the read: one message. */
 function beginAndReadSql(eventIds: string[], scopes: { accountId: string; mode: string }[]): string {
-  const keys = [...new Set(scopes.map((s) => scopeKey(s.accountId, s.mode)))];
+  const keys = scopes.map((s) => scopeKey(s.accountId, s.mode));
   const ids = textArrayLiteral(eventIds);
-  // The same order as locks.ts takes them in (the server's), so lockers cannot deadlock.
   return `BEGIN;
-  SELECT pg_advisory_xact_lock_shared(${SCOPE_LOCK_CLASS}, hashtext(k))
-    FROM (SELECT DISTINCT k FROM json_array_elements_text(${jsonLiteral(keys)}) AS t(k) ORDER BY k) AS keys;
+  ${scopeLocksSql("shared", textArrayLiteral(keys))};
   SELECT
   (SELECT coalesce(json_agg(e), '[]') FROM events e WHERE e.id = ANY(${ids})) AS events,
   (SELECT coalesce(json_agg(d ORDER BY d.seq), '[]') FROM deliveries d WHERE d.event_id = ANY(${ids})) AS deliveries,

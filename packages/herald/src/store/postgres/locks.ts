@@ -25,10 +25,18 @@ export function scopeKey(accountId: string, mode: string): string {
   return `${accountId}/${mode}`;
 }
 
+/**
+ * Takes the scope lock of every key `keys` (an SQL expression of a text
+ * array) yields, in the server's order, so no two lockers can deadlock.
+ */
+export function scopeLocksSql(kind: "exclusive" | "shared", keys: string): string {
+  const fn = kind === "shared" ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock";
+  return `SELECT ${fn}(${SCOPE_LOCK_CLASS}, hashtext(k))
+  FROM (SELECT DISTINCT k FROM unnest(${keys}) AS k ORDER BY k) AS keys`;
+}
+
 /** Takes the exclusive scope lock of every key in $1 (text[]), in a fixed order. */
-export const LOCK_SCOPES_SQL = `SELECT pg_advisory_xact_lock(${SCOPE_LOCK_CLASS}, hashtext(k))
-  FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys`;
+export const LOCK_SCOPES_SQL = scopeLocksSql("exclusive", "$1::text[]");
 
 /** Takes the shared scope lock of every key in $1 (text[]), in a fixed order. */
-export const SHARE_SCOPES_SQL = `SELECT pg_advisory_xact_lock_shared(${SCOPE_LOCK_CLASS}, hashtext(k))
-  FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys`;
+export const SHARE_SCOPES_SQL = scopeLocksSql("shared", "$1::text[]");

@@ -46,10 +46,7 @@ export async function recordBatch(
       const first = (await c.query(
         `BEGIN;
         SELECT * FROM endpoints WHERE id = ANY(${textArrayLiteral(endpointIds)}) ORDER BY id FOR NO KEY UPDATE` +
-          (noFailures
-            ? `; SELECT id, status, lease_token, endpoint_id FROM deliveries
-               WHERE id = ANY(${textArrayLiteral(deliveryIds)}) ORDER BY id FOR UPDATE`
-            : ""),
+          (noFailures ? `; ${lockDeliveriesSql(deliveryIds, [])}` : ""),
       )) as unknown as QueryResult[];
       const endpointRows = (first[1]?.rows ?? []) as Row[];
       const health = new Map(endpointRows.map((r) => [r.id as string, new Health(r)]));
@@ -59,14 +56,7 @@ export async function recordBatch(
         if (disabling.scopes.length > 0) await c.query(LOCK_SCOPES_SQL, [disabling.scopes]);
         // With the batch's deliveries, the pending ones of endpoints it may
         // disable: cancelling them later would lock rows out of order.
-        deliveryRows = (
-          await c.query(
-            `SELECT id, status, lease_token, endpoint_id FROM deliveries
-             WHERE id = ANY($1::text[]) OR (endpoint_id = ANY($2::text[]) AND status = 'pending')
-             ORDER BY id FOR UPDATE`,
-            [deliveryIds, disabling.endpointIds],
-          )
-        ).rows as Row[];
+        deliveryRows = (await c.query(lockDeliveriesSql(deliveryIds, disabling.endpointIds))).rows as Row[];
       }
       const plan = new Plan(deliveryRows);
       for (const o of outcomes) plan.apply(o, health.get(o.endpointId), policy, now);
@@ -81,6 +71,14 @@ export async function recordBatch(
     },
     { inline: true },
   );
+}
+
+/** Locks the batch's deliveries and the pending ones of `endpointIds`, in id order. */
+function lockDeliveriesSql(deliveryIds: string[], endpointIds: string[]): string {
+  return `SELECT id, status, lease_token, endpoint_id FROM deliveries
+    WHERE id = ANY(${textArrayLiteral(deliveryIds)})
+      OR (endpoint_id = ANY(${textArrayLiteral(endpointIds)}) AND status = 'pending')
+    ORDER BY id FOR UPDATE`;
 }
 
 const WRITE_SQL = `WITH att AS (

@@ -4,19 +4,16 @@
  * most 4 KiB of the answer. It never throws: every end is an AttemptResult.
  */
 import { isIP } from "node:net";
-import { signatureHeaders } from "@herald/webhooks";
-import { Pool, type Dispatcher as UndiciDispatcher } from "undici";
+import { type SignInput, signatureHeaders } from "@herald/webhooks";
+import { Pool } from "undici";
 import type { Endpoint } from "../domain/types.js";
 import type { SecretBox } from "../secrets/secret-box.js";
-import { type AttemptError, classifyError } from "./classify-error.js";
-import { parseRetryAfter } from "./retry-policy.js";
+import { AttemptHandler, type AttemptResult } from "./attempt-handler.js";
+import type { AttemptError } from "./classify-error.js";
 import { guardedLookup, isBlockedAddress, plainLookup } from "./ssrf.js";
 
 /** Connection pools kept open at once (one per endpoint); the least recently used closes beyond it. */
 const MAX_POOLS = 2000;
-
-/** How much of a response body the attempt log keeps. */
-export const RESPONSE_BODY_LIMIT = 4096;
 
 export interface DispatcherOptions {
   /** Per-attempt deadline, connect to last byte read, in ms. */
@@ -28,16 +25,20 @@ export interface DispatcherOptions {
   version: string;
 }
 
-export interface AttemptResult {
-  ok: boolean;
-  status: number | null;
-  body: string | null;
-  headers: Record<string, string> | null;
-  /** The request headers sent; null when the request never left. */
-  requestHeaders: Record<string, string> | null;
-  error: AttemptError | null;
-  durationMs: number;
-  retryAfterMs: number | null;
+export type { AttemptResult };
+
+/** What the dispatcher keeps per endpoint between sends, rebuilt when its URL or mode changes. */
+interface Target {
+  url: string;
+  guard: boolean;
+  /** Why nothing can be sent to this URL, or null. */
+  refusal: AttemptError | null;
+  pool: Pool | null;
+  path: string;
+  /** The endpoint's secrets array these were opened from, and until when they all still sign. */
+  secretsOf: Endpoint["secrets"] | null;
+  secretsUntil: number;
+  secrets: string[];
 }
 
 export class Dispatcher {
@@ -47,8 +48,9 @@ export class Dispatcher {
   // the sockets another needs (measured: ten bad endpoints on the healthy
   // one's origin pushed its p99 from milliseconds to seconds). The lane caps
   // how many requests a pool gets. Live pools resolve through the SSRF
-  // guard, so the address checked is the one connected to.
-  readonly #pools = new Map<string, Pool>();
+  // guard, so the address checked is the one connected to. The URL is
+  // parsed and the secrets opened once per endpoint, not per send.
+  readonly #targets = new Map<string, Target>();
   readonly #userAgent: string;
 
   constructor(o: DispatcherOptions) {
@@ -57,158 +59,133 @@ export class Dispatcher {
   }
 
   async close(): Promise<void> {
-    const pools = [...this.#pools.values()];
-    this.#pools.clear();
+    const pools = [...this.#targets.values()].flatMap((t) => (t.pool === null ? [] : [t.pool]));
+    this.#targets.clear();
     await Promise.all(pools.map((p) => p.close()));
   }
 
-  #pool(endpointId: string, origin: string, guard: boolean): Pool {
-    const key = `${endpointId} ${origin} ${guard ? "g" : "o"}`;
-    let pool = this.#pools.get(key);
-    if (pool !== undefined) {
-      // Map order is recency: the least recently used pool is first.
-      this.#pools.delete(key);
-      this.#pools.set(key, pool);
-      return pool;
+  #target(endpoint: Endpoint): Target {
+    const guard = endpoint.mode === "live" && !this.#o.allowPrivateTargets;
+    let target = this.#targets.get(endpoint.id);
+    if (target !== undefined) {
+      // Map order is recency: the least recently used endpoint is first.
+      this.#targets.delete(endpoint.id);
+      if (target.url === endpoint.url && target.guard === guard) {
+        this.#targets.set(endpoint.id, target);
+        return target;
+      }
+      // The URL changed: the old pool finishes what it has and closes.
+      void target.pool?.close();
     }
-    pool = new Pool(origin, {
-      keepAliveTimeout: 30_000,
-      pipelining: 1,
-      // Both resolve through `HERALD_DNS_SERVERS` when the operator set it.
-      connect: { lookup: (guard ? guardedLookup : plainLookup) as never },
-    });
-    this.#pools.set(key, pool);
-    if (this.#pools.size > MAX_POOLS) {
-      const [oldest, old] = this.#pools.entries().next().value as [string, Pool];
-      this.#pools.delete(oldest);
-      void old.close();
+    target = newTarget(endpoint.url, guard, this.#o.timeoutMs);
+    this.#targets.set(endpoint.id, target);
+    if (this.#targets.size > MAX_POOLS) {
+      const [oldest, old] = this.#targets.entries().next().value as [string, Target];
+      this.#targets.delete(oldest);
+      void old.pool?.close();
     }
-    return pool;
+    return target;
   }
 
-  async send(endpoint: Endpoint, eventId: string, body: string, now: number): Promise<AttemptResult> {
-    const started = performance.now();
-    let requestHeaders: Record<string, string> | null = null;
-    const result = (partial: Omit<AttemptResult, "durationMs" | "requestHeaders">): AttemptResult => ({
-      ...partial,
-      requestHeaders,
-      durationMs: Math.round(performance.now() - started),
-    });
-    let url: URL;
-    try {
-      url = new URL(endpoint.url);
-    } catch {
-      return result({ ok: false, status: null, body: null, headers: null, error: "network_error", retryAfterMs: null });
+  /** The secrets that sign now, opened once per endpoint version and kept until the first of them expires. */
+  #secrets(target: Target, endpoint: Endpoint, now: number): string[] {
+    if (target.secretsOf !== endpoint.secrets || now >= target.secretsUntil) {
+      target.secrets = liveSecrets(endpoint, this.#o.secretBox, now);
+      target.secretsOf = endpoint.secrets;
+      target.secretsUntil = Math.min(
+        ...endpoint.secrets.map((s) => (s.expiresAt !== null && s.expiresAt > now ? s.expiresAt : Infinity)),
+      );
     }
-    const guard = endpoint.mode === "live" && !this.#o.allowPrivateTargets;
-    const host = url.hostname.replace(/^\[|\]$/g, "");
-    if (guard && isIP(host) !== 0 && isBlockedAddress(host)) {
-      return result({ ok: false, status: null, body: null, headers: null, error: "ssrf_blocked", retryAfterMs: null });
-    }
+    return target.secrets;
+  }
 
+  /** Never rejects for what the receiver did; a malformed stored secret rejects. */
+  send(endpoint: Endpoint, eventId: string, body: string, now: number): Promise<AttemptResult> {
+    try {
+      return this.#send(endpoint, eventId, body, now);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #send(endpoint: Endpoint, eventId: string, body: string, now: number): Promise<AttemptResult> {
+    const target = this.#target(endpoint);
+    if (target.pool === null) return Promise.resolve(refused(target.refusal ?? "network_error"));
+    const signInput: SignInput = {
+      scheme: endpoint.signatureScheme,
+      secrets: this.#secrets(target, endpoint, now),
+      id: eventId,
+      timestamp: Math.floor(now / 1000),
+      body,
+    };
+    if (endpoint.signatureHeader !== null) signInput.signatureHeader = endpoint.signatureHeader;
+    if (endpoint.timestampHeader !== null) signInput.timestampHeader = endpoint.timestampHeader;
     const headers: Record<string, string> = {
       "content-type": "application/json",
       "user-agent": this.#userAgent,
-      ...signatureHeaders({
-        scheme: endpoint.signatureScheme,
-        secrets: liveSecrets(endpoint, this.#o.secretBox, now),
-        id: eventId,
-        timestamp: Math.floor(now / 1000),
-        body,
-        ...(endpoint.signatureHeader === null ? {} : { signatureHeader: endpoint.signatureHeader }),
-        ...(endpoint.timestampHeader === null ? {} : { timestampHeader: endpoint.timestampHeader }),
-      }),
+      ...signatureHeaders(signInput),
     };
-
-    requestHeaders = headers;
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.#o.timeoutMs);
-    try {
-      const res = await this.#pool(endpoint.id, url.origin, guard).request({
-        path: `${url.pathname}${url.search}`,
-        method: "POST",
-        headers,
-        body,
-        signal: controller.signal,
-        headersTimeout: this.#o.timeoutMs,
-        bodyTimeout: this.#o.timeoutMs,
-      });
-      const status = res.statusCode;
-      const responseHeaders = flattenHeaders(res.headers);
-      let text: string;
-      try {
-        text = await readLimited(res.body, RESPONSE_BODY_LIMIT);
-      } catch (err) {
-        // The answer began (a status, maybe a 2xx) but never finished: the
-        // receiver closed mid-body or trickled past the deadline. Not a
-        // success, since it did not answer within the timeout; the status
-        // stays in the log so its operator sees how far it got.
-        return result({
-          ok: false,
-          status,
-          body: null,
-          headers: responseHeaders,
-          error: classifyError(err, timedOut),
-          retryAfterMs: null,
-        });
-      }
-      const redirect = status >= 300 && status < 400;
-      return result({
-        ok: status >= 200 && status < 300,
-        status,
-        body: text,
-        headers: responseHeaders,
-        error: status >= 200 && status < 300 ? null : redirect ? "redirect" : "http_error",
-        retryAfterMs: parseRetryAfter(responseHeaders["retry-after"], Date.now()),
-      });
-    } catch (err) {
-      return result({
-        ok: false,
-        status: null,
-        body: null,
-        headers: null,
-        error: classifyError(err, timedOut),
-        retryAfterMs: null,
-      });
-    } finally {
-      clearTimeout(timer);
-    }
+    const pool = target.pool;
+    const path = target.path;
+    const timeoutMs = this.#o.timeoutMs;
+    return new Promise<AttemptResult>((resolve) => {
+      const handler = new AttemptHandler(headers, timeoutMs, resolve);
+      // The handler's deadline covers the whole attempt; undici's own
+      // per-phase timers would only duplicate it.
+      pool.dispatch({ path, method: "POST", headers, body, headersTimeout: 0, bodyTimeout: 0 }, handler);
+    });
   }
+}
+
+function newTarget(url: string, guard: boolean, timeoutMs: number): Target {
+  const target: Target = {
+    url,
+    guard,
+    refusal: null,
+    pool: null,
+    path: "/",
+    secretsOf: null,
+    secretsUntil: 0,
+    secrets: [],
+  };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    target.refusal = "network_error";
+    return target;
+  }
+  const host = parsed.hostname.replace(/^\[|\]$/g, "");
+  if (guard && isIP(host) !== 0 && isBlockedAddress(host)) {
+    target.refusal = "ssrf_blocked";
+    return target;
+  }
+  target.path = `${parsed.pathname}${parsed.search}`;
+  target.pool = new Pool(parsed.origin, {
+    keepAliveTimeout: 30_000,
+    pipelining: 1,
+    // Both resolve through `HERALD_DNS_SERVERS` when the operator set it.
+    // A connection that takes longer than the attempt is given up with it.
+    connect: { lookup: (guard ? guardedLookup : plainLookup) as never, timeout: timeoutMs },
+  });
+  return target;
+}
+
+/** An attempt that never left: nothing was sent, so no request headers. */
+function refused(error: AttemptError): AttemptResult {
+  return {
+    ok: false,
+    status: null,
+    body: null,
+    headers: null,
+    requestHeaders: null,
+    error,
+    durationMs: 0,
+    retryAfterMs: null,
+  };
 }
 
 /** The decrypted secrets that still sign: the current one and any rotated one not yet expired. */
 export function liveSecrets(endpoint: Endpoint, box: SecretBox, now: number): string[] {
   return endpoint.secrets.filter((s) => s.expiresAt === null || s.expiresAt > now).map((s) => box.open(s.ciphertext));
-}
-
-/**
- * Reads up to `limit` bytes, then stops: a receiver answering with a huge
- * (or endless) body must not cost memory or hold the slot. Dropping the rest
- * closes that connection; small answers are read whole and keep it alive.
- */
-async function readLimited(body: UndiciDispatcher.ResponseData["body"], limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = chunk as Buffer;
-    chunks.push(buf);
-    size += buf.length;
-    if (size >= limit) {
-      body.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString("utf8");
-}
-
-function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) {
-    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
-  }
-  return out;
 }

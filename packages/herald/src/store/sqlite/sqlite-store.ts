@@ -103,6 +103,14 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
   db.pragma("busy_timeout = 5000");
   // After a checkpoint lets the WAL start over, it is cut back to 64 MiB.
   db.pragma("journal_size_limit = 67108864");
+  // Statement journals in memory, not in a temp file. A multi-row INSERT
+  // (an event's deliveries, a batch of attempts) keeps one, so that a
+  // constraint failure half-way can undo it, and copies into it every page
+  // it is about to change; on disk that was a pwrite per page. Measured on
+  // the deliveries table: 21.4 → 14.3 µs of CPU per row inserted, most of
+  // it in the (endpoint_id, seq) index, whose inserts land on ten pages.
+  // The journal lives only while its statement runs: a few pages.
+  db.pragma("temp_store = MEMORY");
   const store = new SqliteStore(db);
   await store.migrate();
   store.startCheckpoints(options.onCheckpointError);

@@ -24,8 +24,8 @@ function machineBusy() {
   }
 }
 
-/** CPU-seconds of `pid` (`self` includes its reaped children). */
-function processCpu(/** @type {number | "self"} */ pid) {
+/** CPU-seconds of `pid`, all its threads (`self` includes its reaped children). */
+export function processCpu(/** @type {number | "self"} */ pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the command name (which may contain spaces): state is field 3.

@@ -63,6 +63,12 @@ export function figuresTable(results) {
         "",
       );
       add(name, "ingest during the run (64 clients)", rate(r.ingestRate), "");
+      add(
+        name,
+        "Herald's CPU per delivery (all its processes and threads; ingest included)",
+        `${r.heraldCpuUsPerDelivery.toFixed(0)} µs`,
+        "",
+      );
       add(name, "peak RSS of the largest Herald process", `${r.peakRssMB.toFixed(0)} MB`, "");
     } else if (name === "S2" || name === "S3") {
       const label = name === "S2" ? "" : "bad endpoints elsewhere: healthy ";

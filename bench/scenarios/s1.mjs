@@ -5,6 +5,7 @@
  * POSTs sent straight to the sink (the ceiling), measured before and after.
  */
 import { withPairedCeiling } from "../ceiling.mjs";
+import { processCpu } from "../cpu-accounting.mjs";
 import { setupAccount } from "../herald-api.mjs";
 import { startCluster } from "../herald-cluster.mjs";
 import { sinkUrls } from "./context.mjs";
@@ -21,10 +22,19 @@ export async function runS1(ctx) {
     ctx.log(`  warm-up: ${z.warmEvents} events × ${z.endpoints} endpoints`);
     const warm = await run(z.warmEvents, "s1-warm", 0);
     ctx.log(`  measuring: ${z.events} events × ${z.endpoints} endpoints, between two ceilings`);
+    // Herald's own CPU per delivery (every process and thread of it), a
+    // figure that moves less than the rates when the machine is shared.
+    const heraldCpu = () => cluster.processes().reduce((s, p) => s + processCpu(p.pid), 0);
+    let cpuSeconds = 0;
     const { ceiling, result } = await withPairedCeiling(
       ctx.sink,
       { count: z.events * z.endpoints, warm: ctx.sizes.ceilingWarm },
-      () => run(z.events, "s1", 1_000_000),
+      async () => {
+        const before = heraldCpu();
+        const r = await run(z.events, "s1", 1_000_000);
+        cpuSeconds = heraldCpu() - before;
+        return r;
+      },
     );
     ctx.window("s1", result.window.from, result.window.to);
     return {
@@ -33,6 +43,7 @@ export async function runS1(ctx) {
       ceiling,
       ratio: result.rate / ceiling.rate,
       peakRssMB: cluster.peakRssMB(),
+      heraldCpuUsPerDelivery: result.received > 0 ? (cpuSeconds * 1e6) / result.received : Number.NaN,
     };
   } finally {
     await cluster.stop();

@@ -27,6 +27,10 @@ export function serveCommand(): Command {
       "--api-rate-limit <n>",
       "API requests per second per key, per process; 0 = off (HERALD_API_RATE_LIMIT, default 100)",
     )
+    .option(
+      "--sender-threads <n>",
+      "threads that sign and send deliveries; 0 = on the main thread (HERALD_SENDER_THREADS, default 1)",
+    )
     .option("--no-workers", "serve the API only; deliver nothing from this process")
     .option("--workers-only", "deliver only; serve no API")
     .action(async (flags: ServeFlags) => {

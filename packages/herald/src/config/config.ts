@@ -59,6 +59,13 @@ export interface HeraldConfig {
    * at delivery. Default null: the system resolver.
    */
   dnsServers: string[] | null;
+  /**
+   * Threads that sign and send deliveries beside the main thread
+   * (`--sender-threads`, `HERALD_SENDER_THREADS`); 0 sends on the main
+   * thread. Default 1: the main thread answers the API, writes the store and
+   * schedules, a second one does the HTTP (see delivery/sender-threads.ts).
+   */
+  senderThreads: number;
 }
 
 /** What the `serve` command's flags may set; undefined means "not given". */
@@ -76,6 +83,7 @@ export interface ServeFlags {
   workers?: boolean;
   workersOnly?: boolean;
   apiRateLimit?: string;
+  senderThreads?: string;
 }
 
 export const DEFAULT_RETRY_SCHEDULE = "5s,5m,30m,2h,5h,10h,10h";
@@ -117,6 +125,7 @@ export function resolveConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = proces
     apiRateLimit: int(pick(flags.apiRateLimit, "HERALD_API_RATE_LIMIT") ?? "100", "API rate limit", 0, 1_000_000),
     requestTimeoutMs: int(pick(undefined, "HERALD_REQUEST_TIMEOUT_MS") ?? "30000", "request timeout", 100, 600_000),
     dnsServers: list(pick(undefined, "HERALD_DNS_SERVERS")),
+    senderThreads: int(pick(flags.senderThreads, "HERALD_SENDER_THREADS") ?? "1", "sender threads", 0, 64),
   };
 }
 

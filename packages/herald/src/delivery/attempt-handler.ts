@@ -30,6 +30,20 @@ export interface AttemptResult {
   retryAfterMs: number | null;
 }
 
+/** An attempt without an answer to log: refused before sending (no request headers either), or lost. */
+export function unsentAttempt(error: AttemptError): AttemptResult {
+  return {
+    ok: false,
+    status: null,
+    body: null,
+    headers: null,
+    requestHeaders: null,
+    error,
+    durationMs: 0,
+    retryAfterMs: null,
+  };
+}
+
 /** Why the handler itself aborted a request: its body reached the limit. */
 class BodyLimitReached extends Error {}
 

@@ -1,15 +1,16 @@
 /**
  * Sends one delivery: signs the event body with every live secret of the
  * endpoint, POSTs it with undici under one overall deadline, and reads at
- * most 4 KiB of the answer. It never throws: every end is an AttemptResult.
+ * most 4 KiB of the answer, on the calling thread. Every end of an attempt
+ * is an AttemptResult; only secrets that cannot sign reject.
  */
 import { isIP } from "node:net";
 import { type SignInput, signatureHeaders } from "@herald/webhooks";
 import { Pool } from "undici";
-import type { Endpoint } from "../domain/types.js";
 import type { SecretBox } from "../secrets/secret-box.js";
-import { AttemptHandler, type AttemptResult } from "./attempt-handler.js";
+import { AttemptHandler, type AttemptResult, unsentAttempt } from "./attempt-handler.js";
 import type { AttemptError } from "./classify-error.js";
+import type { Sender, SenderEndpoint } from "./sender.js";
 import { guardedLookup, isBlockedAddress, plainLookup } from "./ssrf.js";
 
 /** Connection pools kept open at once (one per endpoint); the least recently used closes beyond it. */
@@ -36,12 +37,12 @@ interface Target {
   pool: Pool | null;
   path: string;
   /** The endpoint's secrets array these were opened from, and until when they all still sign. */
-  secretsOf: Endpoint["secrets"] | null;
+  secretsOf: SenderEndpoint["secrets"] | null;
   secretsUntil: number;
   secrets: string[];
 }
 
-export class Dispatcher {
+export class Dispatcher implements Sender {
   readonly #o: DispatcherOptions;
   // One keep-alive connection pool per endpoint, not per origin: endpoints
   // that share a host must not share connections, or one that hangs holds
@@ -64,7 +65,7 @@ export class Dispatcher {
     await Promise.all(pools.map((p) => p.close()));
   }
 
-  #target(endpoint: Endpoint): Target {
+  #target(endpoint: SenderEndpoint): Target {
     const guard = endpoint.mode === "live" && !this.#o.allowPrivateTargets;
     let target = this.#targets.get(endpoint.id);
     if (target !== undefined) {
@@ -88,7 +89,7 @@ export class Dispatcher {
   }
 
   /** The secrets that sign now, opened once per endpoint version and kept until the first of them expires. */
-  #secrets(target: Target, endpoint: Endpoint, now: number): string[] {
+  #secrets(target: Target, endpoint: SenderEndpoint, now: number): string[] {
     if (target.secretsOf !== endpoint.secrets || now >= target.secretsUntil) {
       target.secrets = liveSecrets(endpoint, this.#o.secretBox, now);
       target.secretsOf = endpoint.secrets;
@@ -99,8 +100,7 @@ export class Dispatcher {
     return target.secrets;
   }
 
-  /** Never rejects for what the receiver did; a malformed stored secret rejects. */
-  send(endpoint: Endpoint, eventId: string, body: string, now: number): Promise<AttemptResult> {
+  send(endpoint: SenderEndpoint, eventId: string, body: string, now: number): Promise<AttemptResult> {
     try {
       return this.#send(endpoint, eventId, body, now);
     } catch (err) {
@@ -108,9 +108,9 @@ export class Dispatcher {
     }
   }
 
-  #send(endpoint: Endpoint, eventId: string, body: string, now: number): Promise<AttemptResult> {
+  #send(endpoint: SenderEndpoint, eventId: string, body: string, now: number): Promise<AttemptResult> {
     const target = this.#target(endpoint);
-    if (target.pool === null) return Promise.resolve(refused(target.refusal ?? "network_error"));
+    if (target.pool === null) return Promise.resolve(unsentAttempt(target.refusal ?? "network_error"));
     const signInput: SignInput = {
       scheme: endpoint.signatureScheme,
       secrets: this.#secrets(target, endpoint, now),
@@ -171,21 +171,7 @@ function newTarget(url: string, guard: boolean, timeoutMs: number): Target {
   return target;
 }
 
-/** An attempt that never left: nothing was sent, so no request headers. */
-function refused(error: AttemptError): AttemptResult {
-  return {
-    ok: false,
-    status: null,
-    body: null,
-    headers: null,
-    requestHeaders: null,
-    error,
-    durationMs: 0,
-    retryAfterMs: null,
-  };
-}
-
 /** The decrypted secrets that still sign: the current one and any rotated one not yet expired. */
-export function liveSecrets(endpoint: Endpoint, box: SecretBox, now: number): string[] {
+export function liveSecrets(endpoint: SenderEndpoint, box: SecretBox, now: number): string[] {
   return endpoint.secrets.filter((s) => s.expiresAt === null || s.expiresAt > now).map((s) => box.open(s.ciphertext));
 }

@@ -13,6 +13,8 @@ import { Dispatcher } from "../delivery/dispatcher.js";
 import { DEFAULT_HEALTH_POLICY, DeliveryEngine } from "../delivery/engine.js";
 import { OperatorNotices } from "../delivery/operator-notices.js";
 import { RetryPolicy } from "../delivery/retry-policy.js";
+import type { Sender } from "../delivery/sender.js";
+import { SenderThreads } from "../delivery/sender-threads.js";
 import { useDnsServers } from "../delivery/ssrf.js";
 import { DeliveryLog } from "../observability/delivery-log.js";
 import { createLogger } from "../observability/logger.js";
@@ -32,6 +34,8 @@ export interface RunningServer {
   url: string;
   store: Store;
   engine: DeliveryEngine | null;
+  /** What sends the engine's attempts (for tests and diagnostics); null without workers. */
+  sender: Sender | null;
   retention: RetentionJob;
   /** Graceful stop: no new requests or claims, in-flight deliveries finish (bounded), leases given back. */
   stop(): Promise<void>;
@@ -62,9 +66,11 @@ export async function startServer(config: HeraldConfig, options: StartOptions = 
   const { store, release } = await openStore(config, logger, now);
   let boot: Awaited<ReturnType<typeof bootstrap>>;
   let box: SecretBox;
+  let masterKey: Buffer;
   try {
     await settlePendingRotation(store, { fromEnv: config.masterKey, dataDir: config.dataDir });
-    box = new SecretBox(loadMasterKey(config.masterKey ?? undefined, config.dataDir));
+    masterKey = loadMasterKey(config.masterKey ?? undefined, config.dataDir);
+    box = new SecretBox(masterKey);
     boot = await bootstrap(store, box, config, now);
   } catch (err) {
     await store.close();
@@ -76,7 +82,9 @@ export async function startServer(config: HeraldConfig, options: StartOptions = 
   const deliveryLog = new DeliveryLog(logger);
 
   let engine: DeliveryEngine | null = null;
+  let attempts: Sender | null = null;
   if (config.workers) {
+    attempts = sender(config, box, masterKey, logger);
     const notices = new OperatorNotices({
       url: config.operatorWebhookUrl,
       secret: boot.operatorSecret,
@@ -97,12 +105,7 @@ export async function startServer(config: HeraldConfig, options: StartOptions = 
           metrics.breaker(change);
         },
       },
-      dispatcher: new Dispatcher({
-        timeoutMs: config.deliveryTimeoutMs,
-        allowPrivateTargets: config.allowPrivateTargets,
-        secretBox: box,
-        version: VERSION,
-      }),
+      dispatcher: attempts,
       health: {
         failingForMs: options.engine?.autoDisableAfterMs ?? DEFAULT_HEALTH_POLICY.failingForMs,
         minConsecutiveFailures: options.engine?.autoDisableMinFailures ?? DEFAULT_HEALTH_POLICY.minConsecutiveFailures,
@@ -167,5 +170,17 @@ export async function startServer(config: HeraldConfig, options: StartOptions = 
     })();
     return stopping;
   };
-  return { url, store, engine, retention, stop };
+  return { url, store, engine, sender: attempts, retention, stop };
+}
+
+/** Where attempts are signed and sent: on sender threads, or on this one (`--sender-threads 0`). */
+function sender(config: HeraldConfig, box: SecretBox, masterKey: Buffer, logger: Logger): Sender {
+  const o = {
+    timeoutMs: config.deliveryTimeoutMs,
+    allowPrivateTargets: config.allowPrivateTargets,
+    secretBox: box,
+    version: VERSION,
+  };
+  if (config.senderThreads === 0) return new Dispatcher(o);
+  return new SenderThreads({ ...o, threads: config.senderThreads, masterKey, dnsServers: config.dnsServers, logger });
 }

@@ -52,9 +52,9 @@ export interface EngineOptions {
   minClaimIntervalMs?: number;
   /** Deliveries per claim. Default 256. */
   claimBatch?: number;
-  /** Deliveries held by this process (waiting, in flight, being recorded). Default 8192. */
+  /** Deliveries held by this process (waiting, in flight, being recorded). Default 4096. */
   maxHeld?: number;
-  /** An endpoint with this many waiting deliveries gets no more claimed until it drains. Default 1024. */
+  /** An endpoint with this many waiting deliveries gets no more claimed until it drains. Default 256. */
   perEndpointBuffer?: number;
   /** Requests in flight across all endpoints. Default 512. */
   globalMaxInFlight?: number;
@@ -109,13 +109,14 @@ export class DeliveryEngine {
     this.#now = o.now ?? Date.now;
     this.leaseMs = o.leaseMs ?? 30_000;
     this.#minClaimIntervalMs = o.minClaimIntervalMs ?? (o.store.shared ? 5 : 0);
-    // Room for a burst: what the hand-off declines is parked and claimed
-    // back, an extra UPDATE and reads per delivery. At 4096 and 256, most of
-    // the fan-out benchmark's 20,000 deliveries took that path once sends
-    // ran on their own thread (S1 0.50 → 0.59–0.64 × the ceiling with
-    // more room); a held delivery costs about a kilobyte.
-    this.#maxHeld = o.maxHeld ?? 8192;
-    this.#buffer = o.perEndpointBuffer ?? 1024;
+    // Bigger buffers (8,192 and 1,024) parked less of the fan-out
+    // benchmark's burst (S1: 131–139 → 124–131 µs of CPU per delivery) but
+    // let ten slow lanes fill the global cap, so the hand-off declined the
+    // healthy endpoint's deliveries too and the claim loop had no room to
+    // take them back (S3: healthy p99 30 s). Every lane's buffer must fit in
+    // the cap many times over.
+    this.#maxHeld = o.maxHeld ?? 4096;
+    this.#buffer = o.perEndpointBuffer ?? 256;
     this.#leaseTo.leaseMs = this.leaseMs;
     this.#lanes = new Lanes({
       globalMaxInFlight: o.globalMaxInFlight ?? 512,

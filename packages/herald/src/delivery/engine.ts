@@ -66,6 +66,15 @@ export interface EngineOptions {
   now?: () => number;
 }
 
+/**
+ * Waiting deliveries every lane may hold even when the process holds
+ * `maxHeld`: without it, enough slow lanes (each holding its buffer) filled
+ * the budget, the hand-off declined every other endpoint's deliveries and
+ * the claim loop had no room to take them back, so one set of slow
+ * endpoints delayed all the others until their requests timed out.
+ */
+const FAIR_SHARE = 16;
+
 export const DEFAULT_HEALTH_POLICY: HealthPolicy = { failingForMs: 5 * 24 * 3600 * 1000, minConsecutiveFailures: 20 };
 
 interface Held {
@@ -164,7 +173,8 @@ export class DeliveryEngine {
     owner: this.owner,
     leaseMs: 0,
     accepts: (endpointId: string): boolean => {
-      const ok = this.#held.size < this.#maxHeld && this.#lanes.queued(endpointId) < this.#buffer;
+      const queued = this.#lanes.queued(endpointId);
+      const ok = queued < this.#buffer && (this.#held.size < this.#maxHeld || queued < FAIR_SHARE);
       // Declined: the store parks it (if it can), and the claim loop takes it back.
       if (!ok && this.#o.store.claimParked !== undefined) this.#parked.add(endpointId);
       return ok;
@@ -257,38 +267,41 @@ export class DeliveryEngine {
     const buffer = this.#buffer;
     let failures = 0;
     while (this.#running) {
-      const room = Math.min(batch, maxHeld - this.#held.size);
+      // Full (slow lanes hold the whole budget): still claim, a little, for
+      // the lanes below their fair share, so those slow endpoints never hold
+      // up the others' retries and parked deliveries.
+      const full = this.#held.size >= maxHeld;
+      const room = full ? FAIR_SHARE : Math.min(batch, maxHeld - this.#held.size);
+      const threshold = full ? FAIR_SHARE : buffer;
       this.#lastClaimAt = performance.now();
       let got = 0;
-      if (room > 0) {
-        try {
-          got = await this.#unpark(room, buffer);
-          const saturated = this.#lanes.saturated(buffer);
-          const claimed =
-            got < room
-              ? await this.#o.store.claimDeliveries({
-                  owner: this.owner,
-                  limit: room - got,
-                  now: this.#now(),
-                  leaseMs: this.leaseMs,
-                  excludeEndpointIds: saturated,
-                })
-              : [];
-          this.#waitingForLanes = new Set(saturated);
-          failures = 0;
-          got += claimed.length;
-          if (this.#running) this.accept(claimed);
-          else await this.#o.store.releaseLeases(claimed.map(leaseOf), this.#now());
-        } catch (err) {
-          failures++;
-          this.#o.logger.error({ err }, "claim failed");
-          // Capped, jittered backoff while the store is unreachable.
-          await this.#sleep(Math.min(10_000, 100 * 2 ** failures) * (0.8 + Math.random() * 0.4));
-          continue;
-        }
+      try {
+        got = await this.#unpark(room, threshold);
+        const saturated = this.#lanes.saturated(threshold);
+        const claimed =
+          got < room
+            ? await this.#o.store.claimDeliveries({
+                owner: this.owner,
+                limit: room - got,
+                now: this.#now(),
+                leaseMs: this.leaseMs,
+                excludeEndpointIds: saturated,
+              })
+            : [];
+        this.#waitingForLanes = new Set(saturated);
+        failures = 0;
+        got += claimed.length;
+        if (this.#running) this.accept(claimed);
+        else await this.#o.store.releaseLeases(claimed.map(leaseOf), this.#now());
+      } catch (err) {
+        failures++;
+        this.#o.logger.error({ err }, "claim failed");
+        // Capped, jittered backoff while the store is unreachable.
+        await this.#sleep(Math.min(10_000, 100 * 2 ** failures) * (0.8 + Math.random() * 0.4));
+        continue;
       }
-      this.#waitingForRoom = room <= 0;
-      if (got < room || room <= 0) await this.#sleep(this.#o.pollMs ?? 250);
+      this.#waitingForRoom = full;
+      if (got < room || full) await this.#sleep(this.#o.pollMs ?? 250);
     }
   }
 

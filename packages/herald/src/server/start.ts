@@ -45,12 +45,13 @@ export interface StartOptions {
   /** Where the human lines (listening URL, first-start secrets) go. Default stdout. */
   print?: (line: string) => void;
   logger?: Logger;
-  /** Engine tuning for tests (lease length, auto-disable window, lane buffer, breaker). */
+  /** Engine tuning for tests (lease length, auto-disable window, lane buffer, held budget, breaker). */
   engine?: {
     leaseMs?: number;
     autoDisableAfterMs?: number;
     autoDisableMinFailures?: number;
     perEndpointBuffer?: number;
+    maxHeld?: number;
     breaker?: BreakerOptions;
   };
 }
@@ -114,6 +115,7 @@ export async function startServer(config: HeraldConfig, options: StartOptions = 
       ...(options.engine?.perEndpointBuffer === undefined
         ? {}
         : { perEndpointBuffer: options.engine.perEndpointBuffer }),
+      ...(options.engine?.maxHeld === undefined ? {} : { maxHeld: options.engine.maxHeld }),
       ...(options.engine?.breaker === undefined ? {} : { breaker: options.engine.breaker }),
     });
     engine.start();

@@ -66,3 +66,41 @@ describe("endpoint isolation and limits", () => {
     assert.ok(span >= 1300, `10 deliveries at 4/s took ${span} ms`);
   });
 });
+
+describe("slow endpoints that fill the process's budget", () => {
+  let h: LiveHerald;
+  const receivers: Receiver[] = [];
+
+  before(async () => {
+    // A budget of 48 held deliveries, 8 waiting per lane: four hanging
+    // endpoints (20 in flight and 8 waiting each) hold more than all of it.
+    h = await startHerald(
+      { retrySchedule: "1h", deliveryTimeout: "20000" },
+      { engine: { maxHeld: 48, perEndpointBuffer: 8 } },
+    );
+  });
+  after(async () => {
+    await Promise.all(receivers.map((r) => r.close()));
+    await h.stop();
+  });
+
+  test("do not hold back a healthy endpoint: it keeps its fair share of the budget", async () => {
+    const key = (await h.account()).testKey;
+    const slow = await Promise.all(Array.from({ length: 4 }, () => startReceiver(() => ({ kind: "hang" }))));
+    const healthy = await startReceiver(() => ok());
+    receivers.push(...slow, healthy);
+    for (const r of slow) await createEndpoint(h, key, r.url);
+    await createEndpoint(h, key, healthy.url);
+    const N = 60;
+    for (let i = 0; i < N; i++) await emit(h, key);
+    await healthy.waitFor(N);
+    await Promise.all(slow.map((r) => r.waitFor(20)));
+    // All of it arrived while no request to the slow endpoints had ended yet
+    // (the first ends at the 20 s timeout): before the fair share, the
+    // healthy deliveries beyond the budget waited for those timeouts.
+    const pending = await h.api("GET", "/v1/deliveries?limit=100&status=pending", undefined, key);
+    assert.equal(healthy.received.length, N);
+    assert.ok(pending.body.data.length > 0);
+    assert.ok(pending.body.data.every((d: { attempt_count: number }) => d.attempt_count === 0));
+  });
+});

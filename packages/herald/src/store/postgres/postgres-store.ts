@@ -135,6 +135,14 @@ export class PostgresStore implements Store {
       connectionTimeoutMillis: 10_000,
     });
     this.#queuePool.on("error", () => {});
+    // Every pooled connection keeps an 'error' listener for its whole life.
+    // pg-pool listens only while a connection is idle or inside its own
+    // query(), and withTransaction while it holds one; the scale-out test
+    // that terminates backends under load once crashed a process with an
+    // 'error' event nobody heard, outside those windows. Statements in
+    // flight still reject and the pool still drops the connection; this
+    // only keeps the event from being fatal.
+    for (const pool of [this.#pool, this.#queuePool]) pool.on("connect", (client) => client.on("error", () => {}));
     this.#ingest = new GroupCommit((batch) => ingest(this.#pool, batch, (owner) => this.#nextLease(owner)));
     this.#claimer = new Claimer(this.#queuePool);
   }

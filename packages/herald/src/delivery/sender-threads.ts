@@ -123,6 +123,9 @@ export class SenderThreads implements Sender {
             new Promise<void>((resolve) => {
               t.worker.once("exit", () => resolve());
               t.worker.postMessage({ close: true } satisfies ToSender);
+              // Its requests end within their deadline; a thread still there
+              // after that (stuck) is stopped rather than holding up shutdown.
+              setTimeout(() => void t.worker.terminate(), this.#o.timeoutMs + 1000).unref();
             }),
         ),
     );

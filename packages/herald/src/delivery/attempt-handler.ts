@@ -55,7 +55,6 @@ export class AttemptHandler implements UndiciDispatcher.DispatchHandler {
   #controller: UndiciDispatcher.DispatchController | null = null;
   #timer: NodeJS.Timeout | null;
   #settled = false;
-  #timedOut = false;
   #status: number | null = null;
   #headers: Record<string, string> | null = null;
   #chunks: Buffer[] = [];
@@ -109,14 +108,10 @@ export class AttemptHandler implements UndiciDispatcher.DispatchHandler {
       this.#answered();
       return;
     }
-    if (this.#status !== null) {
-      // The answer began (a status, maybe a 2xx) but never finished: the
-      // receiver closed mid-body. Not a success; the status stays in the log
-      // so its operator sees how far it got.
-      this.#settle(false, this.#status, null, this.#headers, classifyError(error, false), null);
-      return;
-    }
-    this.#settle(false, null, null, null, classifyError(error, false), null);
+    // If the answer began (a status, maybe a 2xx) but never finished, the
+    // receiver closed mid-body: not a success, and the status and headers
+    // stay in the log so its operator sees how far it got.
+    this.#settle(false, this.#status, null, this.#headers, classifyError(error, false), null);
   }
 
   #answered(): void {
@@ -137,8 +132,7 @@ export class AttemptHandler implements UndiciDispatcher.DispatchHandler {
   #expire(): void {
     this.#timer = null;
     if (this.#settled) return;
-    this.#timedOut = true;
-    this.#settle(false, this.#status, null, this.#headers, classifyError(null, true), null);
+    this.#settle(false, this.#status, null, this.#headers, "timeout", null);
     this.#controller?.abort(new Error("attempt deadline passed"));
   }
 
@@ -163,7 +157,7 @@ export class AttemptHandler implements UndiciDispatcher.DispatchHandler {
       body,
       headers,
       requestHeaders: this.#requestHeaders,
-      error: this.#timedOut ? "timeout" : error,
+      error,
       durationMs: Math.round(performance.now() - this.#started),
       retryAfterMs,
     });

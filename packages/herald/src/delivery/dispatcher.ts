@@ -26,8 +26,6 @@ export interface DispatcherOptions {
   version: string;
 }
 
-export type { AttemptResult };
-
 /** What the dispatcher keeps per endpoint between sends, rebuilt when its URL or mode changes. */
 interface Target {
   url: string;

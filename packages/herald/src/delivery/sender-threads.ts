@@ -189,11 +189,11 @@ export class SenderThreads implements Sender {
       { code, attempts_lost: lost.length },
       young ? "sender thread died young: sending on the main thread from now on" : "sender thread died: replaced",
     );
-    const i = this.#threads.indexOf(t);
     if (young) {
       this.#fallback ??= new Dispatcher(this.#o);
       return;
     }
+    const i = this.#threads.indexOf(t);
     if (i >= 0) this.#threads[i] = this.#spawn();
   }
 }
